@@ -1,0 +1,5 @@
+# Build everything with gcc (warnings are errors) and run every test.
+set -eu
+cmake --preset dev >/dev/null
+cmake --build --preset dev
+ctest --preset dev

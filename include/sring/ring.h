@@ -248,14 +248,23 @@ SRING_INLINE int sring_need_event(sring_idx_t event, sring_idx_t new_idx,
  */
 SRING_INLINE uint32_t sring_ring_slots(size_t slot_size, size_t bytes)
 {
-	size_t q;
+	size_t avail, used;
 	uint32_t n = 1;
 
 	if (slot_size == 0 || bytes < SRING_HEADER_SIZE + slot_size)
 		return 0;
-	q = (bytes - SRING_HEADER_SIZE) / slot_size;
-	while (n < 0x80000000u && (size_t)n * 2u <= q)
+	/*
+	 * Doubling, not dividing: a run-time division is a call into libgcc
+	 * (__aeabi_uidiv) on 32-bit Arm and Cortex-M0, which a freestanding
+	 * includer need not link. used <= avail throughout, so used * 2 does
+	 * not overflow.
+	 */
+	avail = bytes - SRING_HEADER_SIZE;
+	used = slot_size;
+	while (n < 0x80000000u && used <= avail - used) {
 		n *= 2u;
+		used *= 2u;
+	}
 	return n;
 }
 

@@ -320,8 +320,9 @@ SRING_INLINE int sring_xen_layout(struct sring_layout *l, void *shared,
  * @slot_size: sizeof the slot union
  * @idx: starting value of both producer indices
  *
- * Zeroes the whole area (header padding, private bytes and slots: nothing
- * of ours that was in those pages reaches the peer), then sets both
+ * Zeroes all @bytes (header padding, private bytes, slots and the unused
+ * tail: nothing of ours that was in those pages reaches the peer), then
+ * sets both
  * producer indices to @idx and both event indices to @idx + 1.
  *
  * Context: front end only, before the back end is attached.
@@ -337,8 +338,7 @@ SRING_INLINE int sring_shared_init_at(void *shared, size_t bytes,
 
 	if (rc != SRING_OK)
 		return rc;
-	sringi_zero_shared(shared, SRING_HEADER_SIZE +
-				   (size_t)l.nr_ents * slot_size);
+	sringi_zero_shared(shared, bytes);
 	SRING_STORE_RELAXED(&h->req_prod, idx);
 	SRING_STORE_RELAXED(&h->rsp_prod, idx);
 	SRING_STORE_RELAXED(&h->req_event, (sring_idx_t)(idx + 1u));
@@ -353,21 +353,33 @@ SRING_INLINE int sring_shared_init(void *shared, size_t bytes,
 	return sring_shared_init_at(shared, bytes, slot_size, 0);
 }
 
-/* Field by field: a struct assignment may become a call to memcpy. */
+/*
+ * Field by field: a struct assignment may become a call to memcpy. A NULL
+ * source clears the destination.
+ */
 SRING_INLINE void sringi_layout_copy(struct sring_layout *d,
 				     const struct sring_layout *s)
 {
-	d->req_prod = s->req_prod;
-	d->req_event = s->req_event;
-	d->rsp_prod = s->rsp_prod;
-	d->rsp_event = s->rsp_event;
-	d->req_slots = s->req_slots;
-	d->rsp_slots = s->rsp_slots;
-	d->req_stride = s->req_stride;
-	d->rsp_stride = s->rsp_stride;
-	d->req_size = s->req_size;
-	d->rsp_size = s->rsp_size;
-	d->nr_ents = s->nr_ents;
+	d->req_prod = s ? s->req_prod : NULL;
+	d->req_event = s ? s->req_event : NULL;
+	d->rsp_prod = s ? s->rsp_prod : NULL;
+	d->rsp_event = s ? s->rsp_event : NULL;
+	d->req_slots = s ? s->req_slots : NULL;
+	d->rsp_slots = s ? s->rsp_slots : NULL;
+	d->req_stride = s ? s->req_stride : 0;
+	d->rsp_stride = s ? s->rsp_stride : 0;
+	d->req_size = s ? s->req_size : 0;
+	d->rsp_size = s ? s->rsp_size : 0;
+	d->nr_ents = s ? s->nr_ents : 0;
+}
+
+SRING_INLINE void sringi_stats_clear(struct sring_stats *st)
+{
+	st->notify_sent = 0;
+	st->notify_suppressed = 0;
+	st->rearms = 0;
+	st->full_stalls = 0;
+	st->violations = 0;
 }
 
 SRING_INLINE int sringi_layout_ok(const struct sring_layout *l)
@@ -389,28 +401,28 @@ SRING_INLINE int sringi_layout_ok(const struct sring_layout *l)
  *       FRONT_RING_ATTACH)
  *
  * Context: reads and writes no shared memory.
- * Return: SRING_OK or SRING_EINVAL.
+ * Return: SRING_OK, or SRING_EINVAL for a bad layout; the ring is then
+ * latched and every later call returns SRING_EINVAL.
  */
 SRING_INLINE int sring_front_attach(struct sring_front *f,
 				    const struct sring_layout *l,
 				    sring_idx_t idx)
 {
-	if (!f || !sringi_layout_ok(l))
+	int ok = sringi_layout_ok(l);
+
+	if (!f)
 		return SRING_EINVAL;
-	sringi_layout_copy(&f->l, l);
-	f->mask = l->nr_ents - 1u;
+	sringi_layout_copy(&f->l, ok ? l : NULL);
+	f->mask = ok ? l->nr_ents - 1u : 0;
 	f->req_prod_pvt = idx;
 	f->req_pub = idx;
 	f->rsp_cons = idx;
 	f->rsp_avail = idx;
 	f->moderation = 1;
-	f->broken = 0;
-	f->stats.notify_sent = 0;
-	f->stats.notify_suppressed = 0;
-	f->stats.rearms = 0;
-	f->stats.full_stalls = 0;
-	f->stats.violations = 0;
-	return SRING_OK;
+	/* A failed attach leaves a ring every call refuses. */
+	f->broken = ok ? 0 : SRING_EINVAL;
+	sringi_stats_clear(&f->stats);
+	return f->broken;
 }
 
 /**
@@ -421,41 +433,42 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
  *
  * Context: reads and writes no shared memory. Never derive @idx from the
  * shared page: a hostile front could then choose our private state.
- * Return: SRING_OK or SRING_EINVAL.
+ * Return: SRING_OK, or SRING_EINVAL (ring latched as for the front).
  */
 SRING_INLINE int sring_back_attach(struct sring_back *b,
 				   const struct sring_layout *l,
 				   sring_idx_t idx)
 {
-	if (!b || !sringi_layout_ok(l))
+	int ok = sringi_layout_ok(l);
+
+	if (!b)
 		return SRING_EINVAL;
-	sringi_layout_copy(&b->l, l);
-	b->mask = l->nr_ents - 1u;
+	sringi_layout_copy(&b->l, ok ? l : NULL);
+	b->mask = ok ? l->nr_ents - 1u : 0;
 	b->rsp_prod_pvt = idx;
 	b->rsp_pub = idx;
 	b->req_cons = idx;
 	b->req_avail = idx;
 	b->moderation = 1;
-	b->broken = 0;
-	b->stats.notify_sent = 0;
-	b->stats.notify_suppressed = 0;
-	b->stats.rearms = 0;
-	b->stats.full_stalls = 0;
-	b->stats.violations = 0;
-	return SRING_OK;
+	b->broken = ok ? 0 : SRING_EINVAL;
+	sringi_stats_clear(&b->stats);
+	return b->broken;
 }
 
 /* ---------------------------------------------------------------------
  * Front end
  * ------------------------------------------------------------------- */
 
-/* sring_front_broken() - SRING_EPROTO once the back end broke the rules. */
+/*
+ * sring_front_broken() - 0, or the latched status: SRING_EPROTO once the
+ * back end broke the rules, SRING_EINVAL after a failed attach.
+ */
 SRING_INLINE int sring_front_broken(const struct sring_front *f)
 {
 	return f->broken;
 }
 
-/* sring_back_broken() - SRING_EPROTO once the front end broke the rules. */
+/* sring_back_broken() - 0, or the latched status (see sring_front_broken). */
 SRING_INLINE int sring_back_broken(const struct sring_back *b)
 {
 	return b->broken;
@@ -1015,7 +1028,7 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	{ \
 		struct sring_layout l; \
 		int rc = name##_layout(&l, s, bytes); \
-		return rc ? rc : sring_front_attach(&f->core, &l, idx); \
+		return sring_front_attach(&f->core, rc ? NULL : &l, idx); \
 	} \
 	SRINGI_UNUSED SRING_INLINE int name##_front_init(struct name##_front *f, \
 					   struct name##_sring *s, \
@@ -1029,7 +1042,7 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	{ \
 		struct sring_layout l; \
 		int rc = name##_layout(&l, s, bytes); \
-		return rc ? rc : sring_back_attach(&b->core, &l, idx); \
+		return sring_back_attach(&b->core, rc ? NULL : &l, idx); \
 	} \
 	SRINGI_UNUSED SRING_INLINE int name##_back_init(struct name##_back *b, \
 					  struct name##_sring *s, size_t bytes) \

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# An object using the whole API has no undefined symbols.
+#
+#   api_use.sh SRCDIR WORKDIR CC CXX [NM]
+#
+# Compiles api_use.c (C99, C11) and api_use.cc (C++11, C++17, C++20) at
+# -O0 and -O2, freestanding, with the strict warning set as errors, and
+# checks that `nm -u` of every object is empty: at -O0 nothing is inlined
+# away, so every sring function the exchange reaches is emitted and
+# inspected; at -O2 the compiler's own memcpy/memset idiom recognition is
+# on. Only sring_api_use (or sring_api_use_cxx) may be defined globally.
+set -u
+src=$1
+work=$2
+cc=$3
+cxx=$4
+nm=${5:-nm}
+warn="-pedantic -Wall -Wextra -Wconversion -Wsign-conversion -Wcast-qual
+      -Wshadow -Werror -ffreestanding"
+rm -rf "$work"
+mkdir -p "$work"
+fails=0
+runs=0
+check() {
+	local comp=$1 std=$2 opt=$3 file=$4 obj undef
+	obj=$work/$(basename "$file")_$(basename "$comp")_${std}${opt}.o
+	runs=$((runs + 1))
+	# shellcheck disable=SC2086
+	if ! "$comp" -std="$std" "$opt" $warn -I"$src/include" -c "$file" \
+		-o "$obj"; then
+		echo "FAIL: $comp -std=$std $opt $file does not compile"
+		fails=$((fails + 1))
+		return
+	fi
+	undef=$("$nm" -u "$obj")
+	if [ -n "$undef" ]; then
+		echo "FAIL: $comp -std=$std $opt: undefined symbols:"
+		echo "$undef" | sed 's/^/    /'
+		fails=$((fails + 1))
+	fi
+	if ! "$nm" -g --defined-only "$obj" | grep -q ' T sring_api_use'; then
+		echo "FAIL: $comp -std=$std $opt: sring_api_use* not defined"
+		fails=$((fails + 1))
+	fi
+}
+for opt in -O0 -O2; do
+	for std in c99 c11; do
+		check "$cc" "$std" "$opt" "$src/tests/compile/api_use.c"
+	done
+	for std in c++11 c++17 c++20; do
+		check "$cxx" "$std" "$opt" "$src/tests/compile/api_use.cc"
+	done
+done
+echo "$cc / $cxx: $runs objects using the whole API, $fails failed"
+[ "$fails" -eq 0 ]

@@ -10,7 +10,7 @@
 # checks that `nm -u` of every object is empty: at -O0 nothing is inlined
 # away, so every sring function the exchange reaches is emitted and
 # inspected; at -O2 the compiler's own memcpy/memset idiom recognition is
-# on. Only sring_api_use (or sring_api_use_cxx) may be defined globally.
+# on. Also built on sring_single.h alone. Only sring_api_use (or sring_api_use_cxx) may be defined globally.
 set -u
 src=$1
 work=$2
@@ -53,5 +53,19 @@ for opt in -O0 -O2; do
 		check "$cxx" "$std" "$opt" "$src/tests/compile/api_use.cc"
 	done
 done
+# The amalgamation alone (no include path to include/sring at all).
+if [ -f "$src/sring_single.h" ]; then
+	for opt in -O0 -O2; do
+		runs=$((runs + 1))
+		obj=$work/single$opt.o
+		# shellcheck disable=SC2086
+		if ! "$cc" -std=c99 "$opt" $warn -include "$src/sring_single.h" \
+			-DSRING_API_USE_NO_INCLUDE -c "$src/tests/compile/api_use.c" \
+			-o "$obj" || [ -n "$("$nm" -u "$obj")" ]; then
+			echo "FAIL: api_use.c on sring_single.h alone ($cc $opt)"
+			fails=$((fails + 1))
+		fi
+	done
+fi
 echo "$cc / $cxx: $runs objects using the whole API, $fails failed"
 [ "$fails" -eq 0 ]

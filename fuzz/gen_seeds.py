@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes the hand-made seed inputs of fuzz/corpus/<target>/seed-*.
+
+Each seed starts with the four geometry bytes of fuzz_common.h
+(fuzz_geom_pick) and then a script. Bytes below 0x80 are peer actions of
+examples/fuzzkit/sring_fuzzkit.h; from 0x80 up, the target's own calls (see
+the OP_* enum of each target). Run from the repository root; it rewrites
+only seed-* files, never crash or campaign inputs.
+"""
+import os
+import struct
+
+def geom(slot_idx, order, full=True, start=0, extra=0):
+    """slot_idx 0..7 -> 4,7,8,12,16,24,64,112 bytes; 2^order slots."""
+    a = slot_idx | (order << 3) | (0x80 if extra else 0)
+    b = 0x80 if full else 3
+    c = 0x80 if full else 5
+    d = start | (extra << 2)
+    return bytes([a, b, c, d])
+
+def u32(v):
+    return struct.pack('<I', v & 0xffffffff)
+
+def pay(n, size, seed=1):
+    return bytes((seed + i) & 0xff for i in range(n * size))
+
+# Peer opcodes (sring_fuzzkit.h).
+NOTIFY, PUB, OVERRUN, SETP, MOVEP, SETEV, ARM, ANYW, SLOT, RAW, REPLAY, \
+    REWRITE, NOTIFY_REWIND = 0, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+
+seeds = {}
+
+# Back end vs hostile front. Back ops: 0x80 + OP_*.
+B = dict(COPY=0x80, BATCH=0x81, PUT=0x82, GET=0x83, PUSH=0x84, FINAL=0x85,
+         UNC=0x86, MOD=0x87, OFF=0x88, STEP=0x89)
+seeds['ring_back'] = {
+    'honest': geom(5, 2) + bytes([PUB, 3]) + pay(3, 24) + bytes([NOTIFY]) +
+              bytes([B['COPY'], B['PUT']]) + pay(1, 24, 9) +
+              bytes([B['PUSH'], B['FINAL'], B['STEP']]),
+    'wrap': geom(2, 3, start=1) + (bytes([PUB, 8]) + pay(8, 8) +
+              bytes([NOTIFY])) * 4,
+    'overrun': geom(3, 2) + bytes([OVERRUN, 9]) + pay(9, 12) +
+               bytes([NOTIFY, B['UNC'], B['COPY']]),
+    'rewind': geom(4, 2) + bytes([PUB, 4]) + pay(4, 16) +
+              bytes([B['COPY'], MOVEP, 0xfe, NOTIFY, B['FINAL']]),
+    'jump': geom(6, 1, start=2) + bytes([SETP]) + u32(0x80000000) +
+            bytes([B['UNC'], B['COPY']]),
+    'moderated': geom(1, 4, full=False, extra=5) + bytes([B['MOD'], 4,
+              B['FINAL'], PUB, 3]) + pay(3, 7) + bytes([B['FINAL'], PUB, 1]) +
+              pay(1, 7) + bytes([B['FINAL'], B['BATCH'], 9]),
+    'scribble': geom(7, 0) + bytes([ANYW, 2]) + u32(77) + bytes([RAW, 5, 0,
+              16]) + bytes(range(16)) + bytes([PUB, 1]) + pay(1, 112) +
+              bytes([REPLAY, 0, REWRITE, NOTIFY_REWIND, SETEV]) + u32(0) +
+              bytes([B['PUSH'], B['OFF'], B['STEP']]),
+}
+
+# Front end vs hostile back. Front ops: 0x80 + OP_*.
+F = dict(PUT=0x80, GET=0x81, PUSH=0x82, COPY=0x83, BATCH=0x84, FINAL=0x85,
+         UNC=0x86, MOD=0x87, OFF=0x88, FREE=0x89, STEP=0x8a)
+seeds['ring_front'] = {
+    'honest': geom(5, 2) + bytes([F['PUT']]) + pay(1, 24) +
+              bytes([F['PUT']]) + pay(1, 24, 5) + bytes([F['PUSH'], PUB, 2]) +
+              pay(2, 24, 7) + bytes([NOTIFY, F['COPY'], F['BATCH'], 4,
+              F['FINAL'], F['FREE']]),
+    'wrap': geom(2, 3, start=1) + (bytes([F['STEP'], 8]) + pay(8, 8) +
+            bytes([PUB, 8]) + pay(8, 8) + bytes([NOTIFY])) * 3,
+    'ahead': geom(3, 2) + bytes([F['STEP'], 2]) + pay(2, 12) +
+             bytes([OVERRUN, 5]) + pay(5, 12) + bytes([F['UNC'], F['COPY']]),
+    'rewind': geom(4, 2) + bytes([F['STEP'], 4]) + pay(4, 16) +
+              bytes([PUB, 3]) + pay(3, 16) + bytes([F['COPY'], MOVEP, 0xff,
+              F['COPY'], F['COPY']]),
+    'moderated': geom(1, 4, full=False, extra=5) + bytes([F['MOD'], 8,
+                 F['STEP'], 5]) + pay(5, 7) + bytes([PUB, 2]) + pay(2, 7) +
+                 bytes([F['FINAL'], PUB, 3]) + pay(3, 7) +
+                 bytes([F['FINAL'], F['OFF']]),
+    'scribble': geom(7, 0) + bytes([F['STEP'], 1]) + pay(1, 112) +
+                bytes([ANYW, 0]) + u32(5) + bytes([SLOT, 0x80, 3, 9]) +
+                bytes(9) + bytes([REPLAY, 0, NOTIFY_REWIND, F['FREE']]),
+}
+
+# Differential: one op byte each (ring_diff_fuzzer.c enum).
+D = dict(FPUT=0, FGET=1, FPUSH=2, BCOPY=3, BBATCH=4, BPUT=5, BGET=6,
+         BPUSH=7, FCOPY=8, FBATCH=9, BFINAL=10, FFINAL=11, BUNC=12, FUNC=13,
+         FMOD=14, BMOD=15, FOFF=16, BOFF=17, FFREE=18)
+
+def diff_round(n, size_req, size_rsp, seed):
+    s = b''
+    for i in range(n):
+        s += bytes([D['FPUT'] if i % 2 else D['FGET']]) + pay(1, size_req,
+                                                              seed + i)
+    s += bytes([D['FPUSH'], D['BBATCH'], 2 * n])
+    for i in range(n):
+        s += bytes([D['BPUT'] if i % 2 else D['BGET']]) + pay(1, size_rsp,
+                                                              seed * 3 + i)
+    s += bytes([D['BPUSH'], D['BFINAL'], D['FBATCH'], 2 * n, D['FFINAL'],
+                D['FFREE']])
+    return s
+
+seeds['ring_diff'] = {
+    'pingpong': geom(5, 2) + diff_round(3, 24, 24, 1) * 3,
+    'wrap': geom(2, 3, start=1) + diff_round(8, 8, 8, 2) * 5,
+    'wrap31': geom(4, 1, start=2) + diff_round(2, 16, 16, 3) * 12,
+    'moderated': geom(1, 4, full=False) + bytes([D['FMOD'], 3, D['BMOD'], 2,
+                 D['BFINAL'], D['FPUT']]) + pay(1, 4) + bytes([D['FPUSH'],
+                 D['FPUT']]) + pay(1, 4) + bytes([D['FPUSH'], D['BCOPY'],
+                 D['BCOPY'], D['BPUT']]) + pay(1, 6) + bytes([D['BPUSH'],
+                 D['FFINAL'], D['BPUT']]) + pay(1, 6) + bytes([D['BPUSH'],
+                 D['FCOPY'], D['FUNC'], D['BUNC'], D['FOFF'], D['BOFF']]),
+    'full': geom(0, 0) + bytes([D['FPUT']]) + pay(1, 4) + bytes([D['FPUT']]) +
+            pay(1, 4) + bytes([D['FPUSH'], D['BPUT']]) + pay(1, 4) +
+            bytes([D['BCOPY'], D['BCOPY'], D['BPUT']]) + pay(1, 4),
+}
+
+# Demo back end: the kit's script only (no geometry bytes).
+def demo_req(rid, op, ln):
+    return struct.pack('<QBB6x', rid, op, ln) + bytes((rid + i) & 0xff
+                                                      for i in range(32))
+
+seeds['fuzzkit_demo'] = {
+    'honest': bytes([PUB, 3]) + demo_req(1, 1, 5) + demo_req(2, 2, 32) +
+              demo_req(3, 1, 0) + bytes([NOTIFY]),
+    'badop': bytes([PUB, 1]) + demo_req(4, 9, 3) + bytes([NOTIFY]),
+    'overrun': bytes([OVERRUN, 17]) + demo_req(5, 1, 1) * 17 +
+               bytes([NOTIFY]),
+}
+
+for target, items in seeds.items():
+    d = os.path.join('fuzz', 'corpus', target)
+    os.makedirs(d, exist_ok=True)
+    for name, data in items.items():
+        with open(os.path.join(d, 'seed-' + name), 'wb') as f:
+            f.write(data)
+print('wrote', sum(len(v) for v in seeds.values()), 'seeds')

@@ -43,12 +43,12 @@ if(CMAKE_CROSSCOMPILING)
 		COMMAND ${SRING_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/compile/headers.sh
 			${PROJECT_SOURCE_DIR}
 			${CMAKE_CURRENT_BINARY_DIR}/compile-headers-target
-			${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER} ${CMAKE_NM})
+			${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER} ${CMAKE_NM} quick)
 	add_test(NAME compile_api_use_target
 		COMMAND ${SRING_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/compile/api_use.sh
 			${PROJECT_SOURCE_DIR}
 			${CMAKE_CURRENT_BINARY_DIR}/compile-api-use-target
-			${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER} ${CMAKE_NM})
+			${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER} ${CMAKE_NM} quick)
 	set_tests_properties(compile_headers_target compile_api_use_target
 		PROPERTIES LABELS "compile" TIMEOUT 300)
 endif()

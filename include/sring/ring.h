@@ -203,6 +203,8 @@ struct sring_front {
 	uint32_t moderation;       /* final check waits for this many */
 	int broken;                /* 0, or SRING_EPROTO once latched */
 	struct sring_stats stats;
+	uint32_t push_every;       /* publish policy: 0, or every k slots */
+	int notify_pending;        /* a policy push said "notify" */
 };
 
 /* Back end private state. Never place this in shared memory. */
@@ -216,6 +218,8 @@ struct sring_back {
 	uint32_t moderation;
 	int broken;
 	struct sring_stats stats;
+	uint32_t push_every;
+	int notify_pending;
 };
 
 /* ---------------------------------------------------------------------
@@ -422,6 +426,8 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
 	/* A failed attach leaves a ring every call refuses. */
 	f->broken = ok ? 0 : SRING_EINVAL;
 	sringi_stats_clear(&f->stats);
+	f->push_every = 0;
+	f->notify_pending = 0;
 	return f->broken;
 }
 
@@ -452,6 +458,8 @@ SRING_INLINE int sring_back_attach(struct sring_back *b,
 	b->moderation = 1;
 	b->broken = ok ? 0 : SRING_EINVAL;
 	sringi_stats_clear(&b->stats);
+	b->push_every = 0;
+	b->notify_pending = 0;
 	return b->broken;
 }
 
@@ -535,6 +543,8 @@ SRING_INLINE int sring_front_full(const struct sring_front *f)
  *
  * Return: pointer to the slot, or NULL if the ring is full or broken.
  */
+SRING_INLINE int sring_front_push_requests(struct sring_front *f);
+
 SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 {
 	sring_idx_t i = f->req_prod_pvt;
@@ -545,6 +555,10 @@ SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 		SRINGI_STAT(f, full_stalls);
 		return NULL;
 	}
+	/* Publish policy: the slots handed out before this one are filled. */
+	if (SRING_UNLIKELY(f->push_every != 0) &&
+	    i - f->req_pub >= f->push_every)
+		f->notify_pending = sring_front_push_requests(f);
 	f->req_prod_pvt = i + 1u;
 	return f->l.req_slots + (size_t)(i & f->mask) * f->l.req_stride;
 }
@@ -577,14 +591,20 @@ SRING_INLINE int sring_front_put_request(struct sring_front *f,
  *
  * Context: the fence is inside; a front cannot publish without it.
  * Return: 1 if the back end must be notified, else 0 (also when nothing
- * was pending or the ring is broken).
+ * was pending or the ring is broken). With a publish policy, 1 also if a
+ * push made by the policy since the last call said "notify".
  */
 SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 {
 	sring_idx_t old_idx = f->req_pub, new_idx = f->req_prod_pvt, ev;
+	int pending = f->notify_pending;
 
-	if (SRING_UNLIKELY(f->broken) || old_idx == new_idx)
+	if (SRING_UNLIKELY(pending))
+		f->notify_pending = 0;
+	if (SRING_UNLIKELY(f->broken))
 		return 0;
+	if (old_idx == new_idx)
+		return pending;
 	/* R1: publishes the request slots; pairs with A2 in the back end. */
 	SRING_STORE_RELEASE(f->l.req_prod, new_idx);
 	f->req_pub = new_idx;
@@ -596,7 +616,25 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 		return 1;
 	}
 	SRINGI_STAT(f, notify_suppressed);
-	return 0;
+	return pending;
+}
+
+/**
+ * sring_front_set_publish() - publish policy: push every k requests.
+ * @f: front end
+ * @k: 0 (the default) publishes only on sring_front_push_requests(); k >= 1
+ *     makes sring_front_get_request() (and put_request) first publish the
+ *     slots handed out before it once k of them are unpublished
+ *
+ * Publishing every 16-64 items keeps both sides busy instead of taking
+ * turns (see bench/README.md). The policy's pushes fence and check
+ * req_event like any push; a "notify" one of them finds is kept and
+ * returned by the next sring_front_push_requests(), which must still end
+ * every batch. Contract: fill each slot before reserving the next one.
+ */
+SRING_INLINE void sring_front_set_publish(struct sring_front *f, uint32_t k)
+{
+	f->push_every = k;
 }
 
 /**
@@ -857,6 +895,8 @@ SRING_INLINE uint32_t sring_back_owed_responses(const struct sring_back *b)
  * Return: pointer to the slot, or NULL if no response is owed (local
  * misuse, SRING_ASSERT) or the ring is broken.
  */
+SRING_INLINE int sring_back_push_responses(struct sring_back *b);
+
 SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 {
 	sring_idx_t i = b->rsp_prod_pvt;
@@ -868,6 +908,10 @@ SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 		SRINGI_STAT(b, full_stalls);
 		return NULL;
 	}
+	/* Publish policy, as in sring_front_get_request(). */
+	if (SRING_UNLIKELY(b->push_every != 0) &&
+	    i - b->rsp_pub >= b->push_every)
+		b->notify_pending = sring_back_push_responses(b);
 	b->rsp_prod_pvt = i + 1u;
 	return b->l.rsp_slots + (size_t)(i & b->mask) * b->l.rsp_stride;
 }
@@ -894,14 +938,20 @@ SRING_INLINE int sring_back_put_response(struct sring_back *b,
  * sring_back_push_responses() - publish every response filled so far.
  * @b: back end
  *
- * Return: 1 if the front end must be notified, else 0.
+ * Return: 1 if the front end must be notified (also if a push made by the
+ * publish policy since the last call said so), else 0.
  */
 SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 {
 	sring_idx_t old_idx = b->rsp_pub, new_idx = b->rsp_prod_pvt, ev;
+	int pending = b->notify_pending;
 
-	if (SRING_UNLIKELY(b->broken) || old_idx == new_idx)
+	if (SRING_UNLIKELY(pending))
+		b->notify_pending = 0;
+	if (SRING_UNLIKELY(b->broken))
 		return 0;
+	if (old_idx == new_idx)
+		return pending;
 	/* R2: publishes the response slots; pairs with A1 in the front. */
 	SRING_STORE_RELEASE(b->l.rsp_prod, new_idx);
 	b->rsp_pub = new_idx;
@@ -913,7 +963,13 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 		return 1;
 	}
 	SRINGI_STAT(b, notify_suppressed);
-	return 0;
+	return pending;
+}
+
+/* sring_back_set_publish() - as sring_front_set_publish(), responses. */
+SRING_INLINE void sring_back_set_publish(struct sring_back *b, uint32_t k)
+{
+	b->push_every = k;
 }
 
 /**
@@ -1104,6 +1160,11 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	{ \
 		sring_front_set_moderation(&f->core, k); \
 	} \
+	SRINGI_UNUSED SRING_INLINE void name##_front_set_publish(struct name##_front *f, \
+						   uint32_t k) \
+	{ \
+		sring_front_set_publish(&f->core, k); \
+	} \
 	SRINGI_UNUSED SRING_INLINE void name##_front_notify_off(struct name##_front *f) \
 	{ \
 		sring_front_notify_off(&f->core); \
@@ -1149,6 +1210,11 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 						     uint32_t k) \
 	{ \
 		sring_back_set_moderation(&b->core, k); \
+	} \
+	SRINGI_UNUSED SRING_INLINE void name##_back_set_publish(struct name##_back *b, \
+						  uint32_t k) \
+	{ \
+		sring_back_set_publish(&b->core, k); \
 	} \
 	SRINGI_UNUSED SRING_INLINE void name##_back_notify_off(struct name##_back *b) \
 	{ \

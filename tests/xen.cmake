@@ -72,3 +72,30 @@ sring_xen_object(xdrv_sring_bool ${sring_xen_dir}/driver.c sring
 	XDRV_BOOL XEN_RING_HAS_UNCONSUMED_IS_BOOL)
 sring_add_cmocka_test(xen_diff SOURCES test_xen_diff.c
 	LIBS xdrv_xen xdrv_sring xdrv_xen_bool xdrv_sring_bool)
+
+sring_xen_object(xpeer_xen ${sring_xen_dir}/peer.c xen)
+sring_xen_object(xpeer_sring ${sring_xen_dir}/peer.c sring)
+sring_add_cmocka_test(xen_interop SOURCES test_xen_interop.c
+	LIBS xpeer_xen xpeer_sring LABELS threads TIMEOUT 600)
+
+# Protocol headers through the overlay (C, C++) and through Xen's ring.h.
+# Xen's own headers are not -pedantic clean (tpmif.h's [0], pvcalls.h's
+# flexible array in C++), so these builds use the preset's warnings only.
+function(sring_xen_protocols name src which)
+	add_library(${name} OBJECT ${src})
+	target_link_libraries(${name} PRIVATE sring::sring)
+	target_include_directories(${name} PRIVATE ${sring_xen_dir})
+	if(which STREQUAL "sring")
+		target_compile_definitions(${name} PRIVATE XDRV_SRING)
+		target_include_directories(${name} PRIVATE ${sring_xen_overlay})
+	else()
+		target_include_directories(${name} PRIVATE ${sring_xen_pristine})
+	endif()
+endfunction()
+sring_xen_protocols(xproto_xen ${sring_xen_dir}/protocols.c xen)
+sring_xen_protocols(xproto_sring ${sring_xen_dir}/protocols.c sring)
+sring_xen_protocols(xproto_cxx ${sring_xen_dir}/protocols.cc sring)
+set_target_properties(xproto_cxx PROPERTIES CXX_STANDARD 11
+	CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+sring_add_cmocka_test(xen_protocols SOURCES test_xen_protocols.c
+	LIBS xproto_xen xproto_sring xproto_cxx)

@@ -127,16 +127,17 @@ SRING_INLINE int sringi_console_attach(struct sring_console *c,
 				       int tx_dir, int rx_dir)
 {
 	struct sring_flex_layout l;
-	int rc;
+	int rc_tx, rc_rx;
 
 	if (!c || !p)
 		return SRING_EINVAL;
+	/* Both rings are set up even if one is inconsistent: that one is
+	 * latched broken, the other still works. */
 	sring_console_layout(&l, p, tx_dir);
-	rc = sring_flex_resume(&c->tx, SRING_FLEX_WRITER, &l);
-	if (rc != SRING_OK)
-		return rc;
+	rc_tx = sring_flex_resume(&c->tx, SRING_FLEX_WRITER, &l);
 	sring_console_layout(&l, p, rx_dir);
-	return sring_flex_resume(&c->rx, SRING_FLEX_READER, &l);
+	rc_rx = sring_flex_resume(&c->rx, SRING_FLEX_READER, &l);
+	return rc_tx != SRING_OK ? rc_tx : rc_rx;
 }
 
 /**
@@ -146,7 +147,7 @@ SRING_INLINE int sringi_console_attach(struct sring_console *c,
  *
  * Context: loads the four indices once each.
  * Return: SRING_OK, SRING_EINVAL, or SRING_EPROTO (a ring's indices are
- * inconsistent; that ring is latched broken).
+ * inconsistent; that ring is latched broken, the other is usable).
  */
 SRING_INLINE int sring_console_guest_attach(struct sring_console *c,
 					    struct sring_console_page *p)

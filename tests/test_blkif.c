@@ -301,6 +301,8 @@ static void test_blkif_wire_bytes_both_formats(void **state)
 		size_t ido = a ? 4 : 8, slotsz = a ? 108 : 112, rspsz = a ? 12 : 16;
 		uint64_t v;
 		uint32_t w;
+		uint16_t h;
+		int16_t st;
 		size_t i;
 
 		sring_blkif_ring_init(abis[a], ring_page, PAGE);
@@ -312,7 +314,8 @@ static void test_blkif_wire_bytes_both_formats(void **state)
 		sring_blkif_frontend_push_requests(&fe);
 		assert_int_equal(slot[0], SRING_BLKIF_OP_WRITE);
 		assert_int_equal(slot[1], 2);
-		assert_int_equal(slot[2] | slot[3] << 8, 0x1234);
+		memcpy(&h, slot + 2, 2);
+		assert_int_equal(h, 0x1234);
 		memcpy(&v, slot + ido, 8);
 		assert_true(v == d.id);
 		memcpy(&v, slot + ido + 8, 8);
@@ -344,7 +347,8 @@ static void test_blkif_wire_bytes_both_formats(void **state)
 		assert_true(v == d.id);
 		assert_int_equal(slot[8], 1);
 		assert_int_equal(slot[9], 0);
-		assert_int_equal((int16_t)(slot[10] | slot[11] << 8), -1);
+		memcpy(&st, slot + 10, 2);
+		assert_int_equal(st, -1);
 		for (i = 12; i < rspsz; i++)
 			assert_int_equal(slot[i], 0);
 		for (i = rspsz; i < slotsz; i++)
@@ -362,6 +366,7 @@ static void raw32_put64(unsigned char *b, size_t off, uint64_t v)
 static void test_blkif_convert_x86_32_rw(void **state)
 {
 	static const uint8_t ops[4] = { 0, 1, 2, 3 };
+	uint16_t handle = 0x1234;
 	unsigned int k, i;
 
 	(void)state;
@@ -373,8 +378,7 @@ static void test_blkif_convert_x86_32_rw(void **state)
 		memset(b, 0xee, sizeof(r32));
 		b[0] = ops[k];
 		b[1] = 11;
-		b[2] = 0x34;
-		b[3] = 0x12;
+		memcpy(b + 2, &handle, 2);
 		raw32_put64(b, 4, 0x0102030405060708ull);
 		raw32_put64(b, 12, 0xfffffffffffffff0ull);
 		for (i = 0; i < 11; i++) {
@@ -408,14 +412,14 @@ static void test_blkif_convert_x86_32_discard(void **state)
 	union sring_blkif_x86_32_request r32;
 	union sring_blkif_request r;
 	unsigned char *b = (unsigned char *)&r32;
+	uint16_t handle = 9;
 	size_t i;
 
 	(void)state;
 	memset(b, 0xee, sizeof(r32));
 	b[0] = SRING_BLKIF_OP_DISCARD;
 	b[1] = SRING_BLKIF_DISCARD_SECURE;
-	b[2] = 9;
-	b[3] = 0;
+	memcpy(b + 2, &handle, 2);
 	raw32_put64(b, 4, 42);
 	raw32_put64(b, 12, 0x100000000ull);
 	raw32_put64(b, 20, 0x200000001ull);

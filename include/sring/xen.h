@@ -95,6 +95,7 @@
 #include <sring/atomic.h>
 #include <sring/copy.h>
 #include <sring/ring.h>
+#include <sring/flex.h>
 
 /* ---------------------------------------------------------------------
  * Barriers: never used below; provided for drivers that call them.
@@ -615,22 +616,19 @@ SRING_INLINE unsigned int sringi_xen_final_check_rsps(const RING_IDX *p)
 extern "C" {
 #endif
 
-SRING_INLINE int sringi_xen_flex_size_ok(RING_IDX ring_size)
-{
-	return ring_size != 0 && (ring_size & (ring_size - 1u)) == 0;
-}
-
 /*
  * name_queued(): prod - cons, or 0 when that exceeds the ring (a corrupt
- * or hostile index). Xen's masks both indices first, which turns the
- * corruption into a plausible count (queued(100, 0, 64) = 36).
+ * or hostile index) or the size is not a power of two. Xen's masks both
+ * indices first, which turns the corruption into a plausible count
+ * (queued(100, 0, 64) = 36). sring_flex_queued() (flex.h) makes the
+ * check on the raw indices; the Xen signature has no room for its status.
  */
 SRING_INLINE RING_IDX sringi_xen_flex_queued(RING_IDX prod, RING_IDX cons,
 					     RING_IDX ring_size)
 {
-	RING_IDX n = prod - cons;
+	int n = sring_flex_queued(prod, cons, ring_size);
 
-	return n <= ring_size ? n : 0u;
+	return n < 0 ? 0u : (RING_IDX)n;
 }
 
 /*
@@ -645,12 +643,23 @@ SRING_INLINE RING_IDX sringi_xen_flex_span(RING_IDX c, RING_IDX o,
 	return c == o ? ring_size : (RING_IDX)((o - c) & (ring_size - 1u));
 }
 
+/* The checks shared by read and write; 1 if the move may go ahead. */
+SRING_INLINE int sringi_xen_flex_ok(size_t size, RING_IDX own, RING_IDX other,
+				    RING_IDX ring_size)
+{
+	return sringi_flex_size_ok(ring_size) && own < ring_size &&
+	       other < ring_size &&
+	       size <= sringi_xen_flex_span(own, other, ring_size);
+}
+
 /*
  * name_read_packet(): copy size bytes out of the ring at *masked_cons,
- * wrapping at the end of buf, and advance *masked_cons. Refuses (copies
- * nothing, leaves *masked_cons) a ring size that is not a power of two, a
- * masked index outside the ring, or more bytes than lie between the two
- * masked indices; each shared byte is read once.
+ * wrapping at the end of buf (sring_flex_copy_out(): each shared byte read
+ * once, none outside buf[0..ring_size)), and advance *masked_cons. Refuses
+ * (copies nothing, leaves *masked_cons) a ring size that is not a power of
+ * two, a masked index outside the ring, or more bytes than lie between the
+ * two masked indices. Xen's copies size bytes from buf + *masked_cons
+ * without a bound when *masked_cons < masked_prod.
  */
 SRING_INLINE void sringi_xen_flex_read(void *opaque, const unsigned char *buf,
 				       size_t size, RING_IDX masked_prod,
@@ -658,18 +667,10 @@ SRING_INLINE void sringi_xen_flex_read(void *opaque, const unsigned char *buf,
 				       RING_IDX ring_size)
 {
 	RING_IDX c = *masked_cons;
-	size_t first;
 
-	if (!sringi_xen_flex_size_ok(ring_size) || c >= ring_size ||
-	    masked_prod >= ring_size ||
-	    size > sringi_xen_flex_span(c, masked_prod, ring_size))
+	if (!sringi_xen_flex_ok(size, c, masked_prod, ring_size))
 		return;
-	first = (size_t)(ring_size - c);
-	if (first > size)
-		first = size;
-	sringi_copy_from_shared(opaque, buf + c, first);
-	sringi_copy_from_shared((unsigned char *)opaque + first, buf,
-				size - first);
+	sring_flex_copy_out(buf, ring_size, c, opaque, (uint32_t)size);
 	*masked_cons = (RING_IDX)(c + size) & (ring_size - 1u);
 }
 
@@ -680,18 +681,10 @@ SRING_INLINE void sringi_xen_flex_write(unsigned char *buf, const void *opaque,
 					RING_IDX ring_size)
 {
 	RING_IDX p = *masked_prod;
-	size_t first;
 
-	if (!sringi_xen_flex_size_ok(ring_size) || p >= ring_size ||
-	    masked_cons >= ring_size ||
-	    size > sringi_xen_flex_span(p, masked_cons, ring_size))
+	if (!sringi_xen_flex_ok(size, p, masked_cons, ring_size))
 		return;
-	first = (size_t)(ring_size - p);
-	if (first > size)
-		first = size;
-	sringi_copy_to_shared(buf + p, opaque, first);
-	sringi_copy_to_shared(buf, (const unsigned char *)opaque + first,
-			      size - first);
+	sring_flex_copy_in(buf, ring_size, p, opaque, (uint32_t)size);
 	*masked_prod = (RING_IDX)(p + size) & (ring_size - 1u);
 }
 

@@ -99,3 +99,24 @@ set_target_properties(xproto_cxx PROPERTIES CXX_STANDARD 11
 	CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
 sring_add_cmocka_test(xen_protocols SOURCES test_xen_protocols.c
 	LIBS xproto_xen xproto_sring xproto_cxx)
+
+# sring/xen.h alone: counting ordering hooks, argument evaluation, flex
+# refusals, Xen's ring.h after it (from the pristine mirror), and the C++
+# expansion under the strict warning set.
+add_library(xen_cxx_use OBJECT ${sring_xen_dir}/cxx_use.cc)
+target_link_libraries(xen_cxx_use PRIVATE sring::sring)
+target_compile_options(xen_cxx_use PRIVATE -pedantic -Wconversion
+	-Wsign-conversion -Wcast-qual -Wshadow)
+set_target_properties(xen_cxx_use PROPERTIES CXX_STANDARD 11
+	CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
+sring_add_cmocka_test(xen_unit SOURCES test_xen_unit.c LIBS xen_cxx_use)
+target_include_directories(xen_unit PRIVATE ${sring_xen_pristine})
+
+# A translation unit that includes Xen's ring.h first must not build.
+add_test(NAME xen_after_xen_ring_rejected
+	COMMAND ${CMAKE_COMMAND} -DCC=${CMAKE_C_COMPILER}
+		-DSRC=${sring_xen_dir}/mixed_tu.c
+		-DINC=${PROJECT_SOURCE_DIR}/include -DXEN=${sring_xen_pristine}
+		-P ${sring_xen_dir}/expect_error.cmake)
+set_tests_properties(xen_after_xen_ring_rejected PROPERTIES LABELS compile
+	TIMEOUT 60)

@@ -168,8 +168,8 @@ SRING_STATIC_ASSERT(sizeof(RING_IDX) == sizeof(sring_idx_t),
 /*
  * The private halves of every generated ring have this layout (asserted
  * in DEFINE_RING_TYPES), so one set of helpers serves every ring type:
- * the macros pass the address of the first member, evaluating r once, and
- * the helpers reach the other members by offset.
+ * the macros pass r (evaluated once) as a void pointer, and the helpers
+ * reach the members by offset, each through an lvalue of its own type.
  */
 struct sringi_xen_sring; /* stands for every name_sring */
 struct sringi_xen_priv {
@@ -254,8 +254,8 @@ struct sringi_xen_priv {
 	typedef struct __name##_back_ring __name##_back_ring_t
 
 /* ---------------------------------------------------------------------
- * Helpers behind the macros. p is the address of the first member of a
- * name_front_ring or name_back_ring; s of a name_sring.
+ * Helpers behind the macros. p points to a name_front_ring or
+ * name_back_ring, s to a name_sring.
  * ------------------------------------------------------------------- */
 
 SRING_INLINE RING_IDX *sringi_xen_at(void *base, size_t off)
@@ -304,6 +304,11 @@ SRING_INLINE RING_IDX sringi_xen_cons(const void *p)
 	return *sringi_xen_cat(p, offsetof(struct sringi_xen_priv, cons));
 }
 
+SRING_INLINE RING_IDX sringi_xen_pvt(const void *p)
+{
+	return *sringi_xen_cat(p, offsetof(struct sringi_xen_priv, prod_pvt));
+}
+
 /* SHARED_RING_INIT: Xen's stores, without memset. */
 SRING_INLINE void sringi_xen_shared_init(void *s)
 {
@@ -316,7 +321,7 @@ SRING_INLINE void sringi_xen_shared_init(void *s)
 }
 
 /* FRONT_RING_ATTACH / BACK_RING_ATTACH: no shared access. */
-SRING_INLINE void sringi_xen_attach(RING_IDX *p, void *s, size_t entry,
+SRING_INLINE void sringi_xen_attach(void *p, void *s, size_t entry,
 				    RING_IDX i, size_t bytes)
 {
 	struct sringi_xen_sring *sp = (struct sringi_xen_sring *)s;
@@ -325,7 +330,7 @@ SRING_INLINE void sringi_xen_attach(RING_IDX *p, void *s, size_t entry,
 			    offsetof(struct sringi_xen_priv, sring);
 	size_t k;
 
-	p[0] = i;
+	*sringi_xen_at(p, 0) = i;
 	*sringi_xen_at(p, offsetof(struct sringi_xen_priv, cons)) = i;
 	*(unsigned int *)(void *)((unsigned char *)p +
 		offsetof(struct sringi_xen_priv, nr_ents)) =
@@ -335,7 +340,7 @@ SRING_INLINE void sringi_xen_attach(RING_IDX *p, void *s, size_t entry,
 }
 
 /* XEN_FRONT_RING_INIT: SHARED_RING_INIT then FRONT_RING_INIT. */
-SRING_INLINE void sringi_xen_front_init(RING_IDX *p, void *s, size_t entry,
+SRING_INLINE void sringi_xen_front_init(void *p, void *s, size_t entry,
 					size_t bytes)
 {
 	sringi_xen_shared_init(s);
@@ -343,13 +348,13 @@ SRING_INLINE void sringi_xen_front_init(RING_IDX *p, void *s, size_t entry,
 }
 
 /* RING_FREE_REQUESTS. */
-SRING_INLINE unsigned int sringi_xen_free_requests(const RING_IDX *p)
+SRING_INLINE unsigned int sringi_xen_free_requests(const void *p)
 {
-	return sringi_xen_nr(p) - (p[0] - sringi_xen_cons(p));
+	return sringi_xen_nr(p) - (sringi_xen_pvt(p) - sringi_xen_cons(p));
 }
 
 /* XEN_RING_NR_UNCONSUMED_RESPONSES: one acquire load of rsp_prod. */
-SRING_INLINE unsigned int sringi_xen_unconsumed_rsps(const RING_IDX *p)
+SRING_INLINE unsigned int sringi_xen_unconsumed_rsps(const void *p)
 {
 	/* A1: pairs with R2 in sringi_xen_push_rsps*(). */
 	RING_IDX prod = SRING_LOAD_ACQUIRE(
@@ -363,14 +368,14 @@ SRING_INLINE unsigned int sringi_xen_unconsumed_rsps(const RING_IDX *p)
  * nr_ents - (req_cons - rsp_prod_pvt)) on one acquire load of req_prod.
  * The clamp is Xen's: never more than the slots not owed a response.
  */
-SRING_INLINE unsigned int sringi_xen_unconsumed_reqs(const RING_IDX *p)
+SRING_INLINE unsigned int sringi_xen_unconsumed_reqs(const void *p)
 {
 	RING_IDX cons = sringi_xen_cons(p);
 	/* A2: pairs with R1 in sringi_xen_push_reqs*(). */
 	RING_IDX prod = SRING_LOAD_ACQUIRE(
 		sringi_xen_word(p, SRINGI_XEN_REQ_PROD));
 	unsigned int req = prod - cons;
-	unsigned int rsp = sringi_xen_nr(p) - (cons - p[0]);
+	unsigned int rsp = sringi_xen_nr(p) - (cons - sringi_xen_pvt(p));
 
 	return req < rsp ? req : rsp;
 }
@@ -382,38 +387,38 @@ SRING_INLINE unsigned int sringi_xen_unconsumed_reqs(const RING_IDX *p)
 #endif
 
 /* RING_REQUEST_CONS_OVERFLOW (back): (cons - rsp_prod_pvt) >= N. */
-SRING_INLINE int sringi_xen_req_cons_overflow(const RING_IDX *p,
+SRING_INLINE int sringi_xen_req_cons_overflow(const void *p,
 					      RING_IDX cons)
 {
-	return (RING_IDX)(cons - p[0]) >= sringi_xen_nr(p);
+	return (RING_IDX)(cons - sringi_xen_pvt(p)) >= sringi_xen_nr(p);
 }
 
 /* RING_REQUEST_PROD_OVERFLOW (back): (prod - rsp_prod_pvt) > N. */
-SRING_INLINE int sringi_xen_req_prod_overflow(const RING_IDX *p,
+SRING_INLINE int sringi_xen_req_prod_overflow(const void *p,
 					      RING_IDX prod)
 {
-	return (RING_IDX)(prod - p[0]) > sringi_xen_nr(p);
+	return (RING_IDX)(prod - sringi_xen_pvt(p)) > sringi_xen_nr(p);
 }
 
 /* RING_RESPONSE_PROD_OVERFLOW (front): (prod - rsp_cons) > N. */
-SRING_INLINE int sringi_xen_rsp_prod_overflow(const RING_IDX *p,
+SRING_INLINE int sringi_xen_rsp_prod_overflow(const void *p,
 					      RING_IDX prod)
 {
 	return (RING_IDX)(prod - sringi_xen_cons(p)) > sringi_xen_nr(p);
 }
 
 /* RING_PUSH_REQUESTS (front). */
-SRING_INLINE void sringi_xen_push_reqs(const RING_IDX *p)
+SRING_INLINE void sringi_xen_push_reqs(const void *p)
 {
 	/* R1: publishes the request slots; pairs with A2. */
-	SRING_STORE_RELEASE(sringi_xen_word(p, SRINGI_XEN_REQ_PROD), p[0]);
+	SRING_STORE_RELEASE(sringi_xen_word(p, SRINGI_XEN_REQ_PROD), sringi_xen_pvt(p));
 }
 
 /* RING_PUSH_RESPONSES (back). */
-SRING_INLINE void sringi_xen_push_rsps(const RING_IDX *p)
+SRING_INLINE void sringi_xen_push_rsps(const void *p)
 {
 	/* R2: publishes the response slots; pairs with A1. */
-	SRING_STORE_RELEASE(sringi_xen_word(p, SRINGI_XEN_RSP_PROD), p[0]);
+	SRING_STORE_RELEASE(sringi_xen_word(p, SRINGI_XEN_RSP_PROD), sringi_xen_pvt(p));
 }
 
 /*
@@ -421,12 +426,12 @@ SRING_INLINE void sringi_xen_push_rsps(const RING_IDX *p)
  * lies in (old, new]. Xen takes old from the shared producer word (there
  * is no private copy in its structs), and so does this.
  */
-SRING_INLINE int sringi_xen_push_notify(const RING_IDX *p, size_t prod_off,
+SRING_INLINE int sringi_xen_push_notify(const void *p, size_t prod_off,
 					size_t event_off)
 {
 	RING_IDX *prod = sringi_xen_word(p, prod_off);
 	RING_IDX old_idx = SRING_LOAD_RELAXED(prod);
-	RING_IDX new_idx = p[0];
+	RING_IDX new_idx = sringi_xen_pvt(p);
 
 	/* R1/R2: publishes the slots; pairs with A2/A1. */
 	SRING_STORE_RELEASE(prod, new_idx);
@@ -437,20 +442,20 @@ SRING_INLINE int sringi_xen_push_notify(const RING_IDX *p, size_t prod_off,
 		old_idx);
 }
 
-SRING_INLINE int sringi_xen_push_reqs_notify(const RING_IDX *p)
+SRING_INLINE int sringi_xen_push_reqs_notify(const void *p)
 {
 	return sringi_xen_push_notify(p, SRINGI_XEN_REQ_PROD,
 				      SRINGI_XEN_REQ_EVENT);
 }
 
-SRING_INLINE int sringi_xen_push_rsps_notify(const RING_IDX *p)
+SRING_INLINE int sringi_xen_push_rsps_notify(const void *p)
 {
 	return sringi_xen_push_notify(p, SRINGI_XEN_RSP_PROD,
 				      SRINGI_XEN_RSP_EVENT);
 }
 
 /* RING_FINAL_CHECK_FOR_REQUESTS (back). */
-SRING_INLINE unsigned int sringi_xen_final_check_reqs(const RING_IDX *p)
+SRING_INLINE unsigned int sringi_xen_final_check_reqs(const void *p)
 {
 	unsigned int n = sringi_xen_unconsumed_reqs(p);
 
@@ -464,7 +469,7 @@ SRING_INLINE unsigned int sringi_xen_final_check_reqs(const RING_IDX *p)
 }
 
 /* RING_FINAL_CHECK_FOR_RESPONSES (front). */
-SRING_INLINE unsigned int sringi_xen_final_check_rsps(const RING_IDX *p)
+SRING_INLINE unsigned int sringi_xen_final_check_rsps(const void *p)
 {
 	unsigned int n = sringi_xen_unconsumed_rsps(p);
 
@@ -485,8 +490,18 @@ SRING_INLINE unsigned int sringi_xen_final_check_rsps(const RING_IDX *p)
  * Xen's macros
  * ------------------------------------------------------------------- */
 
+/*
+ * The pointer arguments, evaluated once, with an unevaluated check that
+ * they point to a front ring, a back ring or a shared ring. The helpers
+ * get the whole struct (never a member's address: GCC's object-size
+ * tracking would rightly object to reaching the other members from it).
+ */
+#define SRINGI_XEN_FR(_r) ((void)sizeof((_r)->req_prod_pvt), (_r))
+#define SRINGI_XEN_BR(_r) ((void)sizeof((_r)->rsp_prod_pvt), (_r))
+#define SRINGI_XEN_SR(_s) ((void)sizeof((_s)->req_prod), (_s))
+
 /* Initialising empty rings (front only, before the back attaches). */
-#define SHARED_RING_INIT(_s) sringi_xen_shared_init(&(_s)->req_prod)
+#define SHARED_RING_INIT(_s) sringi_xen_shared_init(SRINGI_XEN_SR(_s))
 
 /*
  * Private halves at index _i (0 for a new ring; on reconnect, the value
@@ -496,7 +511,7 @@ SRING_INLINE unsigned int sringi_xen_final_check_rsps(const RING_IDX *p)
 #define FRONT_RING_ATTACH(_r, _s, _i, __size) \
 	do { \
 		(void)sizeof((_r)->sring = (_s)); \
-		sringi_xen_attach(&(_r)->req_prod_pvt, (_s), \
+		sringi_xen_attach(SRINGI_XEN_FR(_r), (_s), \
 				  sizeof((_s)->ring[0]), (_i), (__size)); \
 	} while (0)
 
@@ -505,14 +520,14 @@ SRING_INLINE unsigned int sringi_xen_final_check_rsps(const RING_IDX *p)
 #define XEN_FRONT_RING_INIT(r, s, size) \
 	do { \
 		(void)sizeof((r)->sring = (s)); \
-		sringi_xen_front_init(&(r)->req_prod_pvt, (s), \
+		sringi_xen_front_init(SRINGI_XEN_FR(r), (s), \
 				      sizeof((s)->ring[0]), (size)); \
 	} while (0)
 
 #define BACK_RING_ATTACH(_r, _s, _i, __size) \
 	do { \
 		(void)sizeof((_r)->sring = (_s)); \
-		sringi_xen_attach(&(_r)->rsp_prod_pvt, (_s), \
+		sringi_xen_attach(SRINGI_XEN_BR(_r), (_s), \
 				  sizeof((_s)->ring[0]), (_i), (__size)); \
 	} while (0)
 
@@ -522,16 +537,16 @@ SRING_INLINE unsigned int sringi_xen_final_check_rsps(const RING_IDX *p)
 #define RING_SIZE(_r) ((_r)->nr_ents)
 
 /* Number of free requests (front only). */
-#define RING_FREE_REQUESTS(_r) sringi_xen_free_requests(&(_r)->req_prod_pvt)
+#define RING_FREE_REQUESTS(_r) sringi_xen_free_requests(SRINGI_XEN_FR(_r))
 
 /* Is there no free request slot? (front only) */
 #define RING_FULL(_r) (RING_FREE_REQUESTS(_r) == 0)
 
 /* Counts of messages the peer published and we have not consumed. */
 #define XEN_RING_NR_UNCONSUMED_RESPONSES(_r) \
-	sringi_xen_unconsumed_rsps(&(_r)->req_prod_pvt)
+	sringi_xen_unconsumed_rsps(SRINGI_XEN_FR(_r))
 #define XEN_RING_NR_UNCONSUMED_REQUESTS(_r) \
-	sringi_xen_unconsumed_reqs(&(_r)->rsp_prod_pvt)
+	sringi_xen_unconsumed_reqs(SRINGI_XEN_BR(_r))
 
 /* A count by default, as in Xen; 0/1 with XEN_RING_HAS_UNCONSUMED_IS_BOOL. */
 #define RING_HAS_UNCONSUMED_RESPONSES(_r) \
@@ -558,18 +573,18 @@ SRING_INLINE unsigned int sringi_xen_final_check_rsps(const RING_IDX *p)
 
 /* Loop guard (back): would consuming request _cons overrun our responses? */
 #define RING_REQUEST_CONS_OVERFLOW(_r, _cons) \
-	sringi_xen_req_cons_overflow(&(_r)->rsp_prod_pvt, (_cons))
+	sringi_xen_req_cons_overflow(SRINGI_XEN_BR(_r), (_cons))
 
 /* Ill-behaved front end (back): can there be this many requests? */
 #define RING_REQUEST_PROD_OVERFLOW(_r, _prod) \
-	sringi_xen_req_prod_overflow(&(_r)->rsp_prod_pvt, (_prod))
+	sringi_xen_req_prod_overflow(SRINGI_XEN_BR(_r), (_prod))
 
 /* Ill-behaved back end (front): can there be this many responses? */
 #define RING_RESPONSE_PROD_OVERFLOW(_r, _prod) \
-	sringi_xen_rsp_prod_overflow(&(_r)->req_prod_pvt, (_prod))
+	sringi_xen_rsp_prod_overflow(SRINGI_XEN_FR(_r), (_prod))
 
-#define RING_PUSH_REQUESTS(_r) sringi_xen_push_reqs(&(_r)->req_prod_pvt)
-#define RING_PUSH_RESPONSES(_r) sringi_xen_push_rsps(&(_r)->rsp_prod_pvt)
+#define RING_PUSH_REQUESTS(_r) sringi_xen_push_reqs(SRINGI_XEN_FR(_r))
+#define RING_PUSH_RESPONSES(_r) sringi_xen_push_rsps(SRINGI_XEN_BR(_r))
 
 /*
  * Notification hold-off, as Xen documents it: push with the _CHECK_NOTIFY
@@ -580,24 +595,24 @@ SRING_INLINE unsigned int sringi_xen_final_check_rsps(const RING_IDX *p)
  */
 #define RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(_r, _notify) \
 	do { \
-		(_notify) = sringi_xen_push_reqs_notify(&(_r)->req_prod_pvt); \
+		(_notify) = sringi_xen_push_reqs_notify(SRINGI_XEN_FR(_r)); \
 	} while (0)
 
 #define RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(_r, _notify) \
 	do { \
-		(_notify) = sringi_xen_push_rsps_notify(&(_r)->rsp_prod_pvt); \
+		(_notify) = sringi_xen_push_rsps_notify(SRINGI_XEN_BR(_r)); \
 	} while (0)
 
 #define RING_FINAL_CHECK_FOR_REQUESTS(_r, _work_to_do) \
 	do { \
 		(_work_to_do) = SRINGI_XEN_HAS( \
-			sringi_xen_final_check_reqs(&(_r)->rsp_prod_pvt)); \
+			sringi_xen_final_check_reqs(SRINGI_XEN_BR(_r))); \
 	} while (0)
 
 #define RING_FINAL_CHECK_FOR_RESPONSES(_r, _work_to_do) \
 	do { \
 		(_work_to_do) = SRINGI_XEN_HAS( \
-			sringi_xen_final_check_rsps(&(_r)->req_prod_pvt)); \
+			sringi_xen_final_check_rsps(SRINGI_XEN_FR(_r))); \
 	} while (0)
 
 /* ---------------------------------------------------------------------

@@ -43,7 +43,7 @@ extern "C" {
 #endif
 
 /* Used as an array bound: __CONST_RING_SIZE must stay a constant. */
-static char urb_slots[USB_URB_RING_SIZE];
+typedef char urb_slots_t[USB_URB_RING_SIZE]; /* file scope: no VLA */
 static union {
 	unsigned char b[4 * 4096];
 	uint64_t align;
@@ -109,7 +109,7 @@ size_t XPROTO(xproto_facts)(xproto_fact_fn *fn, void *ctx)
 	RING_FACTS(usbif_conn),
 	RING_FACTS(xen_sndif),
 	RING_FACTS(xen_displif),
-	F("USB_URB_RING_SIZE", sizeof(urb_slots)),
+	F("USB_URB_RING_SIZE", sizeof(urb_slots_t)),
 	F("USB_CONN_RING_SIZE", USB_CONN_RING_SIZE),
 	FLEX_FACTS(xen_9pfs),
 	FLEX_FACTS(pvcalls),

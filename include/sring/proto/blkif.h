@@ -906,9 +906,11 @@ SRING_INLINE uint32_t sringi_blkif_max_indirect(
  *       the request is refused, so that the refusal can be answered
  *
  * Checks, in this order: the operation is known (else EOP) and offered
- * (ENOTSUPP); the device is writable unless it is a READ (EROFS); then the
- * segments (ENOSEG, ETOOMANYSEG, ESECT) or the indirect header (EINDOP,
- * ENOSEG, EINDIRECT, ETOOMANYSEG), and the sector range (ERANGE, EALIGN).
+ * (ENOTSUPP); an indirect request wraps READ or WRITE (EINDOP); the
+ * device is writable unless it is a READ (EROFS); then the segments
+ * (ENOSEG, ETOOMANYSEG, then per segment ESECT, EALIGN) or the indirect
+ * header (ENOSEG, EINDIRECT, ETOOMANYSEG); last the sector range (ERANGE,
+ * EALIGN). docs/blkif.md has the table.
  * FLUSH_DISKCACHE and WRITE_BARRIER may carry 0 segments, and then no
  * range. A discard's secure flag is kept only if discard-secure is offered
  * (Xen: "ignored if discard-secure=0"); other flag bits are ignored.

@@ -1017,6 +1017,8 @@ SRING_INLINE int sring_blkif_check_request(const union sring_blkif_request *rq,
  * @g: the device (the same geometry)
  * @pages: the mapped indirect pages, r->nr_indirect_pages of them, in the
  *         order of r->indirect_grefs; shared memory, written by the front
+ *         (declare the array as const void *pages[8]: a void *[] does not
+ *         convert implicitly in C)
  * @nr_pages: must equal r->nr_indirect_pages
  * @seg: private array receiving r->nr_segments checked segments
  * @max_seg: capacity of @seg
@@ -1137,7 +1139,8 @@ struct sring_blkif_shadow_entry {
 	uint8_t indirect;
 };
 
-/* The id tracker. Private memory; entries are the caller's array. */
+/* The id tracker. Private memory; entries are the caller's array. Not
+ * locked: submit and complete from one thread, or under one lock. */
 struct sring_blkif_shadow {
 	struct sring_blkif_shadow_entry *ent;
 	uint32_t nr;        /* entries; ids are < nr in the low half */

@@ -16,4 +16,17 @@
 
 #define SRING_ASSERT(x) mock_assert(!!(x), #x, __FILE__, __LINE__)
 
+#include <stdlib.h>
+
+/*
+ * Exactly size bytes at the given alignment (unlike aligned_alloc, any
+ * size), so that AddressSanitizer flags an access one byte past the area.
+ */
+static inline void *test_alloc(size_t align, size_t size)
+{
+	void *p = NULL;
+
+	return posix_memalign(&p, align, size) == 0 ? p : NULL;
+}
+
 #endif

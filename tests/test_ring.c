@@ -57,7 +57,7 @@ static struct pair *pair_new_at(size_t bytes, sring_idx_t idx)
 
 	assert_non_null(p);
 	p->bytes = bytes;
-	p->s = aligned_alloc(64, bytes);
+	p->s = test_alloc(64, bytes);
 	assert_non_null(p->s);
 	memset(p->s, 0xA5, bytes);
 	assert_int_equal(t_sring_init_at(p->s, bytes, idx), SRING_OK);
@@ -208,7 +208,7 @@ static void test_init_rejects_bad_areas(void **state)
 static void test_init_zeroes_shared_area(void **state)
 {
 	const size_t bytes = 4096 + 40; /* a tail past the last slot */
-	unsigned char *m = aligned_alloc(64, bytes);
+	unsigned char *m = test_alloc(64, bytes);
 	struct sring_shared *h = (struct sring_shared *)m;
 	size_t i;
 

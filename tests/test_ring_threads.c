@@ -124,7 +124,7 @@ static void run_mode(enum mode mode, uint64_t total, size_t bytes,
 	r.bytes = bytes;
 	/* Start so that the indices cross 2^32 half way through. */
 	r.start = (sring_idx_t)(0u - (uint32_t)(total / 2));
-	r.s = aligned_alloc(4096, bytes);
+	r.s = test_alloc(4096, bytes);
 	assert_non_null(r.s);
 	assert_int_equal(evchn_open(&r.to_back), 0);
 	assert_int_equal(evchn_open(&r.to_front), 0);

@@ -335,7 +335,7 @@ static void live_run(int xen_front)
 
 	memset(&l, 0, sizeof(l));
 	l.total = total_requests();
-	l.page = aligned_alloc(PAGE, PAGE);
+	l.page = test_alloc(PAGE, PAGE);
 	assert_non_null(l.page);
 	assert_int_equal(evchn_open(&l.to_back), 0);
 	assert_int_equal(evchn_open(&l.to_front), 0);

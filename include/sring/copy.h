@@ -36,9 +36,14 @@ SRING_INLINE void sringi_copy_from_shared(void *dst, const void *src,
 {
 	size_t i;
 #if SRINGI_HAVE_WORDS
-	uintptr_t a = (uintptr_t)dst | (uintptr_t)src | (uintptr_t)n;
+	/*
+	 * n is tested on its own first: when it is a constant that rules a
+	 * word size out, the compiler drops that path entirely (and does
+	 * not warn about it, e.g. -Warray-bounds on a 4-byte object).
+	 */
+	uintptr_t a = (uintptr_t)dst | (uintptr_t)src;
 
-	if ((a & 7u) == 0) {
+	if ((n & 7u) == 0 && (a & 7u) == 0) {
 		const volatile sringi_u64a *s = (const volatile sringi_u64a *)src;
 		sringi_u64a *d = (sringi_u64a *)dst;
 
@@ -46,7 +51,7 @@ SRING_INLINE void sringi_copy_from_shared(void *dst, const void *src,
 			d[i] = s[i];
 		return;
 	}
-	if ((a & 3u) == 0) {
+	if ((n & 3u) == 0 && (a & 3u) == 0) {
 		const volatile sringi_u32a *s = (const volatile sringi_u32a *)src;
 		sringi_u32a *d = (sringi_u32a *)dst;
 
@@ -70,9 +75,9 @@ SRING_INLINE void sringi_copy_to_shared(void *dst, const void *src, size_t n)
 {
 	size_t i;
 #if SRINGI_HAVE_WORDS
-	uintptr_t a = (uintptr_t)dst | (uintptr_t)src | (uintptr_t)n;
+	uintptr_t a = (uintptr_t)dst | (uintptr_t)src;
 
-	if ((a & 7u) == 0) {
+	if ((n & 7u) == 0 && (a & 7u) == 0) {
 		volatile sringi_u64a *d = (volatile sringi_u64a *)dst;
 		const sringi_u64a *s = (const sringi_u64a *)src;
 
@@ -80,7 +85,7 @@ SRING_INLINE void sringi_copy_to_shared(void *dst, const void *src, size_t n)
 			d[i] = s[i];
 		return;
 	}
-	if ((a & 3u) == 0) {
+	if ((n & 3u) == 0 && (a & 3u) == 0) {
 		volatile sringi_u32a *d = (volatile sringi_u32a *)dst;
 		const sringi_u32a *s = (const sringi_u32a *)src;
 
@@ -104,7 +109,7 @@ SRING_INLINE void sringi_zero_shared(void *dst, size_t n)
 	volatile unsigned char *d = (volatile unsigned char *)dst;
 	size_t i = 0;
 #if SRINGI_HAVE_WORDS
-	if ((((uintptr_t)dst | (uintptr_t)n) & 7u) == 0) {
+	if ((n & 7u) == 0 && ((uintptr_t)dst & 7u) == 0) {
 		volatile sringi_u64a *w = (volatile sringi_u64a *)dst;
 
 		for (i = 0; i < n / 8u; i++)

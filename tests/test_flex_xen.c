@@ -127,6 +127,12 @@ static void test_flex_xen_queued_masks_ours_refuses(void **state)
 	assert_int_equal(sring_flex_queued(64, 0, 64), 64);
 	assert_int_equal(xdiff_queued(5, 0xfffffffdu, 64),
 			 (RING_IDX)sring_flex_queued(5, 0xfffffffdu, 64));
+	/* Xen's pointer helper masks like sring's copies do */
+	{
+		unsigned char b[64];
+
+		assert_ptr_equal(xdiff_get_ring_ptr(b, 0xffffffc5u, 64), b + 5);
+	}
 }
 
 /* ---------------------------------------------------------------------

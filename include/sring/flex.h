@@ -812,9 +812,12 @@ SRING_INLINE int sring_flex_read_msg(struct sring_flex *r, void *buf,
 				     size_t cap)
 {
 	int have = sringi_flex_check(r, SRING_FLEX_READER);
-	uint32_t hdr[2] = { 0, 0 }; /* 8 bytes: see sring_flex_write_msg() */
+	uint32_t hdr[2]; /* 8 bytes: see sring_flex_write_msg() */
 	uint32_t len;
 
+	/* element by element: an initialiser may become a memset call */
+	hdr[0] = 0;
+	hdr[1] = 0;
 	if (have)
 		return have;
 	have = sringi_flex_unread(r, SRING_FLEX_MSG_HDR);

@@ -79,6 +79,25 @@ struct sring_console {
 #define SRING_CONSOLE_DIR_IN 0   /* daemon writes, guest reads */
 #define SRING_CONSOLE_DIR_OUT 1  /* guest writes, daemon reads */
 
+/* Fills in every field, whatever dir (anything but IN is OUT). */
+SRING_INLINE void sringi_console_fill(struct sring_flex_layout *l,
+				      struct sring_console_page *p, int dir)
+{
+	l->prod_event = NULL;
+	l->cons_event = NULL;
+	if (dir == SRING_CONSOLE_DIR_IN) {
+		l->prod = &p->in_prod;
+		l->cons = &p->in_cons;
+		l->data = p->in;
+		l->size = SRING_CONSOLE_IN_SIZE;
+	} else {
+		l->prod = &p->out_prod;
+		l->cons = &p->out_cons;
+		l->data = p->out;
+		l->size = SRING_CONSOLE_OUT_SIZE;
+	}
+}
+
 /**
  * sring_console_layout() - one ring of the console page.
  * @l: filled in
@@ -93,19 +112,7 @@ SRING_INLINE int sring_console_layout(struct sring_flex_layout *l,
 	if (!l || !p || (dir != SRING_CONSOLE_DIR_IN &&
 			 dir != SRING_CONSOLE_DIR_OUT))
 		return SRING_EINVAL;
-	l->prod_event = NULL;
-	l->cons_event = NULL;
-	if (dir == SRING_CONSOLE_DIR_IN) {
-		l->prod = &p->in_prod;
-		l->cons = &p->in_cons;
-		l->data = p->in;
-		l->size = SRING_CONSOLE_IN_SIZE;
-	} else {
-		l->prod = &p->out_prod;
-		l->cons = &p->out_cons;
-		l->data = p->out;
-		l->size = SRING_CONSOLE_OUT_SIZE;
-	}
+	sringi_console_fill(l, p, dir);
 	return SRING_OK;
 }
 
@@ -133,9 +140,9 @@ SRING_INLINE int sringi_console_attach(struct sring_console *c,
 		return SRING_EINVAL;
 	/* Both rings are set up even if one is inconsistent: that one is
 	 * latched broken, the other still works. */
-	sring_console_layout(&l, p, tx_dir);
+	sringi_console_fill(&l, p, tx_dir);
 	rc_tx = sring_flex_resume(&c->tx, SRING_FLEX_WRITER, &l);
-	sring_console_layout(&l, p, rx_dir);
+	sringi_console_fill(&l, p, rx_dir);
 	rc_rx = sring_flex_resume(&c->rx, SRING_FLEX_READER, &l);
 	return rc_tx != SRING_OK ? rc_tx : rc_rx;
 }

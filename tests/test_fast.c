@@ -1,0 +1,748 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sring's fast layout (sring/fast.h): offsets as specified in
+ * docs/fast-layout.md, header checks, round trips across 2^32, a hostile
+ * peer writing every shared word, the publish policy, and (built as
+ * test_fast_threads, label "threads") two threads sleeping on eventfds.
+ * SRING_TEST_QUICK=1 runs 20x fewer requests in the threaded test.
+ */
+#include "sring_test.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <sring/fast.h>
+
+#include "support/evchn.h"
+
+struct t_req {
+	uint64_t id;
+	uint32_t a;
+	uint32_t b;
+	uint8_t fill[48];
+};
+
+struct t_rsp {
+	uint64_t id;
+	uint32_t v;
+	uint32_t pad;
+};
+
+SRING_DEFINE_RING_TYPES(t, struct t_req, struct t_rsp);
+SRING_DEFINE_FAST_LAYOUT(t);
+
+/* Odd sizes: 12-byte requests, 1-byte responses (strides 16 and 8). */
+struct o_req {
+	uint32_t w[3];
+};
+
+struct o_rsp {
+	uint8_t c;
+};
+
+SRING_DEFINE_RING_TYPES(o, struct o_req, struct o_rsp);
+SRING_DEFINE_FAST_LAYOUT(o);
+
+#define SMALL 8u
+
+#ifndef FAST_THREADS
+
+struct pair {
+	unsigned char *s;
+	struct sring_fast_shared *h;
+	size_t bytes;
+	struct t_front f;
+	struct t_back b;
+};
+
+static struct pair *pair_new_at(uint32_t n, sring_idx_t idx)
+{
+	struct pair *p = calloc(1, sizeof(*p));
+
+	assert_non_null(p);
+	p->bytes = t_fast_bytes(n);
+	assert_true(p->bytes != 0);
+	p->s = test_alloc(64, p->bytes);
+	assert_non_null(p->s);
+	memset(p->s, 0xa5, p->bytes);
+	p->h = (struct sring_fast_shared *)p->s;
+	assert_int_equal(t_fast_init_at(p->s, p->bytes, idx), SRING_OK);
+	assert_int_equal(t_front_fast_attach(&p->f, p->s, p->bytes, idx),
+			 SRING_OK);
+	assert_int_equal(t_back_fast_attach(&p->b, p->s, p->bytes, idx),
+			 SRING_OK);
+	assert_int_equal(t_front_size(&p->f), n);
+	return p;
+}
+
+static void pair_free(struct pair *p)
+{
+	free(p->s);
+	free(p);
+}
+
+static struct t_req mkreq(uint64_t id)
+{
+	struct t_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	r.a = (uint32_t)id * 7u;
+	r.b = ~(uint32_t)id;
+	r.fill[47] = (uint8_t)id;
+	return r;
+}
+
+/* Offsets, strides and sizes are those of the table in fast.h. */
+static void test_fast_layout_offsets(void **state)
+{
+	struct sring_layout l;
+	unsigned char *s = test_alloc(64, 1 << 16);
+	size_t bytes;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(offsetof(struct sring_fast_shared, magic), 0);
+	assert_int_equal(offsetof(struct sring_fast_shared, version), 4);
+	assert_int_equal(offsetof(struct sring_fast_shared, nr_ents), 8);
+	assert_int_equal(offsetof(struct sring_fast_shared, req_size), 12);
+	assert_int_equal(offsetof(struct sring_fast_shared, rsp_size), 16);
+	assert_int_equal(offsetof(struct sring_fast_shared, req_prod), 64);
+	assert_int_equal(offsetof(struct sring_fast_shared, rsp_event), 68);
+	assert_int_equal(offsetof(struct sring_fast_shared, rsp_prod), 128);
+	assert_int_equal(offsetof(struct sring_fast_shared, req_event), 132);
+	/* 64-byte requests, 16-byte responses, 32 slots. */
+	bytes = t_fast_bytes(32);
+	assert_int_equal(bytes, 192 + 32 * 64 + 32 * 16);
+	assert_int_equal(sring_fast_layout(&l, s, bytes, 64, 16), SRING_OK);
+	assert_int_equal(l.nr_ents, 32);
+	assert_ptr_equal(l.req_prod, s + 64);
+	assert_ptr_equal(l.rsp_event, s + 68);
+	assert_ptr_equal(l.rsp_prod, s + 128);
+	assert_ptr_equal(l.req_event, s + 132);
+	assert_ptr_equal(l.req_slots, s + 192);
+	assert_ptr_equal(l.rsp_slots, s + 192 + 32 * 64);
+	assert_int_equal(l.req_stride, 64);
+	assert_int_equal(l.rsp_stride, 16);
+	/* One byte less: only 16 slots fit. */
+	assert_int_equal(sring_fast_slots(bytes - 1, 64, 16), 16);
+	/* Odd sizes: request stride 16, response stride 8, R rounded to 64. */
+	bytes = o_fast_bytes(4);
+	assert_int_equal(bytes, 256 + 4 * 8);
+	assert_int_equal(sring_fast_layout(&l, s, bytes, 12, 1), SRING_OK);
+	assert_int_equal(l.nr_ents, 4);
+	assert_ptr_equal(l.rsp_slots, s + 256);
+	assert_int_equal(l.req_stride, 16);
+	assert_int_equal(l.rsp_stride, 8);
+	assert_int_equal(l.req_size, 12);
+	assert_int_equal(l.rsp_size, 1);
+	/* Powers of two only, and unusable sizes give 0. */
+	assert_int_equal(sring_fast_bytes(3, 64, 16), 0);
+	assert_int_equal(sring_fast_bytes(0, 64, 16), 0);
+	assert_int_equal(sring_fast_bytes(4, 0, 16), 0);
+	assert_int_equal(sring_fast_bytes(4, 64, 0), 0);
+	free(s);
+}
+
+/* Bad areas and sizes are refused before any shared byte is touched. */
+static void test_fast_rejects_bad_areas(void **state)
+{
+	struct sring_layout l;
+	unsigned char *s = test_alloc(64, 4096);
+	size_t one = t_fast_bytes(1);
+
+	(void)state;
+	assert_non_null(s);
+	memset(s, 0x5a, 4096);
+	assert_int_equal(sring_fast_layout(&l, NULL, 4096, 64, 16),
+			 SRING_EINVAL);
+	assert_int_equal(sring_fast_layout(&l, s + 8, 4000, 64, 16),
+			 SRING_EINVAL);
+	assert_int_equal(sring_fast_layout(&l, s, one - 1, 64, 16),
+			 SRING_EINVAL);
+	assert_int_equal(sring_fast_layout(&l, s, one, 64, 16), SRING_OK);
+	assert_int_equal(l.nr_ents, 1);
+	assert_int_equal(sring_fast_init_at(s + 32, 2048, 64, 16, 0),
+			 SRING_EINVAL);
+	assert_int_equal(sring_fast_init_at(s, 100, 64, 16, 0),
+			 SRING_EINVAL);
+	assert_int_equal(sring_fast_init_at(s, 4096, 0, 16, 0),
+			 SRING_EINVAL);
+	assert_int_equal(s[0], 0x5a);
+	assert_int_equal(s[4095], 0x5a);
+	free(s);
+}
+
+/* Init writes the header and indices and zeroes every other byte. */
+static void test_fast_init_header(void **state)
+{
+	struct pair *p = pair_new_at(SMALL, 0x1234u);
+	size_t i;
+
+	(void)state;
+	assert_int_equal(p->h->magic, SRING_FAST_MAGIC);
+	assert_int_equal(p->h->version, SRING_FAST_VERSION);
+	assert_int_equal(p->h->nr_ents, SMALL);
+	assert_int_equal(p->h->req_size, sizeof(struct t_req));
+	assert_int_equal(p->h->rsp_size, sizeof(struct t_rsp));
+	assert_int_equal(p->h->req_prod, 0x1234u);
+	assert_int_equal(p->h->rsp_prod, 0x1234u);
+	assert_int_equal(p->h->req_event, 0x1235u);
+	assert_int_equal(p->h->rsp_event, 0x1235u);
+	/* The magic reads as "sRFL" in memory on a little-endian host. */
+	if (*(const uint8_t *)&p->h->magic == 's')
+		assert_memory_equal(p->s, "sRFL", 4);
+	for (i = 20; i < p->bytes; i++) {
+		if (i >= 64 && i < 72)
+			continue;
+		if (i >= 128 && i < 136)
+			continue;
+		if (p->s[i] != 0)
+			fail_msg("byte %zu not zeroed", i);
+	}
+	pair_free(p);
+}
+
+/* Any header word that disagrees makes attach fail with SRING_EINVAL. */
+static void test_fast_magic_version_mismatch(void **state)
+{
+	static const size_t words[] = { 0, 4, 8, 12, 16 };
+	unsigned w;
+
+	(void)state;
+	for (w = 0; w < 6; w++) {
+		struct pair *p = pair_new_at(SMALL, 0);
+		struct t_back b;
+		struct t_front f;
+		struct t_req req = mkreq(1);
+		uint32_t v;
+
+		if (w < 5) {
+			memcpy(&v, p->s + words[w], 4);
+			v ^= 1u;
+			memcpy(p->s + words[w], &v, 4);
+		} else {
+			/* A peer of the other byte order. */
+			p->h->magic = __builtin_bswap32(SRING_FAST_MAGIC);
+		}
+		assert_int_equal(t_back_fast_attach(&b, p->s, p->bytes, 0),
+				 SRING_EINVAL);
+		assert_int_equal(t_front_fast_attach(&f, p->s, p->bytes, 0),
+				 SRING_EINVAL);
+		/* Latched: every later call refuses. */
+		assert_int_equal(t_back_broken(&b), SRING_EINVAL);
+		assert_int_equal(t_front_broken(&f), SRING_EINVAL);
+		assert_null(t_front_get_request(&f));
+		assert_int_equal(t_front_put_request(&f, &req), SRING_EINVAL);
+		assert_int_equal(t_back_copy_request(&b, &req), SRING_EINVAL);
+		pair_free(p);
+	}
+	/* A Xen-layout page is not a fast-layout page. */
+	{
+		size_t bytes = 4096;
+		struct t_sring *x = test_alloc(64, bytes);
+		struct t_back b;
+
+		assert_non_null(x);
+		assert_int_equal(t_sring_init(x, bytes), SRING_OK);
+		assert_int_equal(t_back_fast_attach(&b, x, bytes, 0),
+				 SRING_EINVAL);
+		free(x);
+	}
+}
+
+/* Requests and responses travel; a response never touches its request. */
+static void test_fast_roundtrip(void **state)
+{
+	struct pair *p = pair_new_at(SMALL, 0);
+	struct t_req req = mkreq(42), got;
+	struct t_rsp rsp, out;
+	unsigned char slot0[sizeof(struct t_req)];
+
+	(void)state;
+	memset(&rsp, 0, sizeof(rsp));
+	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	assert_int_equal(t_front_push_requests(&p->f), 1);
+	assert_int_equal(p->h->req_prod, 1);
+	memcpy(slot0, p->s + SRING_FAST_OFF_SLOTS, sizeof(slot0));
+	assert_memory_equal(slot0, &req, sizeof(req));
+	assert_int_equal(t_back_copy_request(&p->b, &got), SRING_OK);
+	assert_memory_equal(&got, &req, sizeof(req));
+	rsp.id = got.id;
+	rsp.v = got.a + 1u;
+	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	assert_int_equal(t_back_push_responses(&p->b), 1);
+	assert_int_equal(p->h->rsp_prod, 1);
+	/* The request slot is as the front wrote it. */
+	assert_memory_equal(p->s + SRING_FAST_OFF_SLOTS, slot0, sizeof(slot0));
+	assert_memory_equal(p->s + SRING_FAST_OFF_SLOTS + SMALL * 64, &rsp,
+			    sizeof(rsp));
+	assert_int_equal(t_front_copy_response(&p->f, &out), SRING_OK);
+	assert_memory_equal(&out, &rsp, sizeof(rsp));
+	assert_int_equal(t_front_copy_response(&p->f, &out), SRING_EMPTY);
+	assert_int_equal(t_back_copy_request(&p->b, &got), SRING_EMPTY);
+	pair_free(p);
+}
+
+/* Thousands of batches from 0xFFFFFF00: indices cross 2^32 in order. */
+static void test_fast_wrap(void **state)
+{
+	struct pair *p = pair_new_at(SMALL, 0xFFFFFF00u);
+	uint64_t sent = 0, served = 0, done = 0;
+	unsigned round;
+
+	(void)state;
+	for (round = 0; round < 3000; round++) {
+		struct t_req req;
+		struct t_rsp rsp;
+		unsigned k, n = 1 + round % SMALL;
+
+		for (k = 0; k < n; k++) {
+			req = mkreq(sent++);
+			assert_int_equal(t_front_put_request(&p->f, &req),
+					 SRING_OK);
+		}
+		t_front_push_requests(&p->f);
+		while (t_back_copy_request(&p->b, &req) == SRING_OK) {
+			assert_true(req.id == served);
+			assert_int_equal(req.fill[47], (uint8_t)served);
+			memset(&rsp, 0, sizeof(rsp));
+			rsp.id = req.id;
+			rsp.v = req.b;
+			assert_int_equal(t_back_put_response(&p->b, &rsp),
+					 SRING_OK);
+			served++;
+		}
+		t_back_push_responses(&p->b);
+		while (t_front_copy_response(&p->f, &rsp) == SRING_OK) {
+			assert_true(rsp.id == done);
+			assert_int_equal(rsp.v, ~(uint32_t)done);
+			done++;
+		}
+	}
+	assert_true(done == sent);
+	assert_true(p->f.core.req_pub < 0xFFFFFF00u); /* it wrapped */
+	assert_int_equal(p->h->req_prod, (sring_idx_t)(0xFFFFFF00u + sent));
+	pair_free(p);
+}
+
+/* After a violation every call refuses and shared memory stays as is. */
+static void check_latched(struct pair *p, int back)
+{
+	unsigned char *before = malloc(p->bytes);
+	struct t_req req = mkreq(9);
+	struct t_rsp rsp;
+
+	assert_non_null(before);
+	memset(&rsp, 0, sizeof(rsp));
+	memcpy(before, p->s, p->bytes);
+	if (back) {
+		assert_int_equal(t_back_broken(&p->b), SRING_EPROTO);
+		assert_int_equal(t_back_copy_request(&p->b, &req),
+				 SRING_EPROTO);
+		assert_int_equal(t_back_unconsumed_requests(&p->b),
+				 SRING_EPROTO);
+		assert_int_equal(t_back_final_check(&p->b), SRING_EPROTO);
+		assert_null(t_back_get_response(&p->b));
+		assert_int_equal(t_back_push_responses(&p->b), 0);
+	} else {
+		assert_int_equal(t_front_broken(&p->f), SRING_EPROTO);
+		assert_int_equal(t_front_copy_response(&p->f, &rsp),
+				 SRING_EPROTO);
+		assert_int_equal(t_front_final_check(&p->f), SRING_EPROTO);
+		assert_null(t_front_get_request(&p->f));
+		assert_int_equal(t_front_put_request(&p->f, &req),
+				 SRING_EPROTO);
+		assert_int_equal(t_front_push_requests(&p->f), 0);
+	}
+	assert_memory_equal(p->s, before, p->bytes);
+	free(before);
+}
+
+/*
+ * A hostile front's req_prod: 3 published, 2 consumed, 1 answered; values
+ * behind, equal, ahead by the free slots, one more, and far off.
+ */
+static void test_fast_hostile_req_prod(void **state)
+{
+	static const sring_idx_t starts[] = { 0, 0xFFFFFFFEu };
+	static const struct {
+		int64_t delta;
+		int expect;
+	} cases[] = {
+		{ 1, SRING_EPROTO }, { -1, SRING_EPROTO }, { 2, SRING_EPROTO },
+		{ 3, 1 }, { 1 + SMALL, SMALL - 1 }, { 2 + SMALL, SRING_EPROTO },
+		{ 0x80000000LL, SRING_EPROTO }, { 0xFFFFFFFFLL, SRING_EPROTO },
+	};
+	unsigned s, c;
+
+	(void)state;
+	for (s = 0; s < 2; s++) {
+		for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+			struct pair *p = pair_new_at(SMALL, starts[s]);
+			struct t_req req = mkreq(1);
+			struct t_rsp rsp;
+			int i, rc;
+
+			memset(&rsp, 0, sizeof(rsp));
+			for (i = 0; i < 3; i++)
+				t_front_put_request(&p->f, &req);
+			t_front_push_requests(&p->f);
+			t_back_copy_request(&p->b, &req);
+			t_back_copy_request(&p->b, &req);
+			t_back_put_response(&p->b, &rsp);
+			p->h->req_prod = (sring_idx_t)(starts[s] +
+						       (uint64_t)cases[c].delta);
+			rc = t_back_unconsumed_requests(&p->b);
+			if (rc != cases[c].expect)
+				fail_msg("start %x delta %lld: got %d want %d",
+					 starts[s], (long long)cases[c].delta,
+					 rc, cases[c].expect);
+			if (rc == SRING_EPROTO)
+				check_latched(p, 1);
+			pair_free(p);
+		}
+	}
+}
+
+/*
+ * A hostile back's rsp_prod: 5 requests published, 2 answered and read;
+ * it may not go backwards nor pass the published requests.
+ */
+static void test_fast_hostile_rsp_prod(void **state)
+{
+	static const struct {
+		int64_t delta;
+		int expect;
+	} cases[] = {
+		{ 1, SRING_EPROTO }, { -1, SRING_EPROTO }, { 2, 0 },
+		{ 5, 3 }, { 6, SRING_EPROTO }, { 0x80000000LL, SRING_EPROTO },
+	};
+	unsigned c;
+
+	(void)state;
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct pair *p = pair_new_at(SMALL, 0xFFFFFFFDu);
+		struct t_req req = mkreq(1);
+		struct t_rsp rsp;
+		int i, rc;
+
+		memset(&rsp, 0, sizeof(rsp));
+		for (i = 0; i < 5; i++)
+			t_front_put_request(&p->f, &req);
+		t_front_push_requests(&p->f);
+		for (i = 0; i < 2; i++) {
+			t_back_copy_request(&p->b, &req);
+			t_back_put_response(&p->b, &rsp);
+		}
+		t_back_push_responses(&p->b);
+		for (i = 0; i < 2; i++)
+			assert_int_equal(t_front_copy_response(&p->f, &rsp),
+					 SRING_OK);
+		p->h->rsp_prod = (sring_idx_t)(0xFFFFFFFDu +
+					       (uint64_t)cases[c].delta);
+		rc = t_front_unconsumed_responses(&p->f);
+		if (rc != cases[c].expect)
+			fail_msg("delta %lld: got %d want %d",
+				 (long long)cases[c].delta, rc,
+				 cases[c].expect);
+		if (rc == SRING_EPROTO)
+			check_latched(p, 0);
+		pair_free(p);
+	}
+}
+
+/* Hostile event words only change whether we notify, never our state. */
+static void test_fast_hostile_event_words(void **state)
+{
+	static const sring_idx_t evs[] = { 0, 1, 0x7FFFFFFFu, 0xFFFFFFFFu };
+	unsigned e;
+
+	(void)state;
+	for (e = 0; e < 4; e++) {
+		struct pair *p = pair_new_at(SMALL, 0);
+		struct t_req req = mkreq(3);
+		struct t_rsp rsp;
+
+		memset(&rsp, 0, sizeof(rsp));
+		p->h->req_event = evs[e];
+		p->h->rsp_event = evs[e];
+		t_front_put_request(&p->f, &req);
+		assert_int_equal(t_front_push_requests(&p->f), evs[e] == 1);
+		assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
+		t_back_put_response(&p->b, &rsp);
+		assert_int_equal(t_back_push_responses(&p->b), evs[e] == 1);
+		assert_int_equal(t_front_copy_response(&p->f, &rsp), SRING_OK);
+		assert_int_equal(t_front_broken(&p->f), 0);
+		assert_int_equal(t_back_broken(&p->b), 0);
+		pair_free(p);
+	}
+}
+
+/* Final checks arm the event word on the sleeper's own line. */
+static void test_fast_final_check_and_moderation(void **state)
+{
+	struct pair *p = pair_new_at(SMALL, 100);
+	struct t_req req = mkreq(5);
+	struct t_rsp rsp;
+	int i;
+
+	(void)state;
+	memset(&rsp, 0, sizeof(rsp));
+	assert_int_equal(t_back_final_check(&p->b), 0);
+	assert_int_equal(p->h->req_event, 101);
+	t_front_set_moderation(&p->f, 4);
+	for (i = 0; i < 6; i++)
+		t_front_put_request(&p->f, &req);
+	assert_int_equal(t_front_push_requests(&p->f), 1);
+	assert_int_equal(t_front_final_check(&p->f), 0);
+	assert_int_equal(p->h->rsp_event, 104);
+	for (i = 0; i < 3; i++) {
+		t_back_copy_request(&p->b, &req);
+		t_back_put_response(&p->b, &rsp);
+	}
+	assert_int_equal(t_back_push_responses(&p->b), 0);
+	t_back_copy_request(&p->b, &req);
+	t_back_put_response(&p->b, &rsp);
+	assert_int_equal(t_back_push_responses(&p->b), 1);
+	assert_int_equal(t_front_final_check(&p->f), 4);
+	pair_free(p);
+}
+
+/*
+ * Publish every k: get_request publishes the k slots handed out before
+ * it, and a "notify" found on the way is returned by the next push.
+ */
+static void test_fast_publish_policy(void **state)
+{
+	struct pair *p = pair_new_at(SMALL, 0);
+	struct t_req req = mkreq(1);
+	struct t_rsp rsp;
+	int i;
+
+	(void)state;
+	memset(&rsp, 0, sizeof(rsp));
+	t_front_set_publish(&p->f, 3);
+	assert_int_equal(t_back_final_check(&p->b), 0); /* back sleeps */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	assert_int_equal(p->h->req_prod, 0);
+	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	assert_int_equal(p->h->req_prod, 3);
+	/* The back reads the three published ones before the last push. */
+	assert_int_equal(t_back_unconsumed_requests(&p->b), 3);
+	/* Nothing new since, yet the policy's "notify" is not lost. */
+	assert_int_equal(t_front_push_requests(&p->f), 1);
+	assert_int_equal(p->h->req_prod, 4);
+	assert_int_equal(t_front_push_requests(&p->f), 0);
+	/* Same on the back: responses every 2. */
+	t_back_set_publish(&p->b, 2);
+	assert_int_equal(t_front_final_check(&p->f), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
+		assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	}
+	assert_int_equal(p->h->rsp_prod, 2);
+	assert_int_equal(t_back_push_responses(&p->b), 1);
+	assert_int_equal(p->h->rsp_prod, 3);
+	/* k = 0 turns the policy off again. */
+	t_front_set_publish(&p->f, 0);
+	for (i = 0; i < 4; i++)
+		t_front_put_request(&p->f, &req);
+	assert_int_equal(p->h->req_prod, 4);
+	pair_free(p);
+}
+
+/* The publish policy works the same on the Xen layout. */
+static void test_fast_publish_policy_xen_layout(void **state)
+{
+	size_t bytes = SRING_HEADER_SIZE + SMALL * sizeof(union t_sring_entry);
+	struct t_sring *s = test_alloc(64, bytes);
+	struct t_front f;
+	struct t_req req = mkreq(2);
+	int i;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(t_sring_init(s, bytes), SRING_OK);
+	assert_int_equal(t_front_init(&f, s, bytes), SRING_OK);
+	t_front_set_publish(&f, 1);
+	for (i = 0; i < 5; i++)
+		t_front_put_request(&f, &req);
+	assert_int_equal(s->hdr.req_prod, 4);
+	assert_int_equal(t_front_push_requests(&f), 1);
+	assert_int_equal(s->hdr.req_prod, 5);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fast_layout_offsets),
+		cmocka_unit_test(test_fast_rejects_bad_areas),
+		cmocka_unit_test(test_fast_init_header),
+		cmocka_unit_test(test_fast_magic_version_mismatch),
+		cmocka_unit_test(test_fast_roundtrip),
+		cmocka_unit_test(test_fast_wrap),
+		cmocka_unit_test(test_fast_hostile_req_prod),
+		cmocka_unit_test(test_fast_hostile_rsp_prod),
+		cmocka_unit_test(test_fast_hostile_event_words),
+		cmocka_unit_test(test_fast_final_check_and_moderation),
+		cmocka_unit_test(test_fast_publish_policy),
+		cmocka_unit_test(test_fast_publish_policy_xen_layout),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+#else /* FAST_THREADS */
+
+#define WAIT_MS 20000 /* a wait this long is a lost wake-up: fail */
+
+struct run {
+	unsigned char *s;
+	size_t bytes;
+	sring_idx_t start;
+	uint64_t total;
+	struct evchn to_back, to_front;
+	uint64_t bad, lost;
+	int back_status;
+};
+
+static uint64_t scaled(uint64_t n)
+{
+	const char *q = getenv("SRING_TEST_QUICK");
+
+	return (q && *q && *q != '0') ? n / 20 : n;
+}
+
+static void *back_main(void *arg)
+{
+	struct run *r = arg;
+	struct t_back b;
+	struct t_req req;
+	uint64_t expect = 0;
+
+	r->back_status = t_back_fast_attach(&b, r->s, r->bytes, r->start);
+	if (r->back_status != SRING_OK)
+		return NULL;
+	t_back_set_publish(&b, 8);
+	while (expect < r->total) {
+		int rc;
+
+		while ((rc = t_back_copy_request(&b, &req)) == SRING_OK) {
+			struct t_rsp *rsp = t_back_get_response(&b);
+
+			if (req.id != expect || req.b != ~(uint32_t)req.id ||
+			    req.fill[47] != (uint8_t)req.id)
+				r->bad++;
+			expect = req.id + 1;
+			rsp->id = req.id;
+			rsp->v = req.a;
+			rsp->pad = 0;
+		}
+		if (rc != SRING_EMPTY) {
+			r->back_status = rc;
+			return NULL;
+		}
+		if (t_back_push_responses(&b))
+			evchn_notify(&r->to_front);
+		if (expect >= r->total)
+			break;
+		rc = t_back_final_check(&b);
+		if (rc < 0) {
+			r->back_status = rc;
+			return NULL;
+		}
+		if (rc == 0 && evchn_wait(&r->to_back, WAIT_MS) == 0) {
+			r->lost++;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Two threads, 2M requests across 2^32, both sleeping on eventfds. */
+static void test_fast_threads_sleep(void **state)
+{
+	struct run r;
+	struct t_front f;
+	struct t_rsp rsp;
+	uint64_t sent = 0, done = 0;
+	pthread_t back;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.total = scaled(2000000);
+	r.start = (sring_idx_t)(0u - (uint32_t)(r.total / 2));
+	r.bytes = t_fast_bytes(64);
+	r.s = test_alloc(4096, r.bytes);
+	assert_non_null(r.s);
+	assert_int_equal(evchn_open(&r.to_back), 0);
+	assert_int_equal(evchn_open(&r.to_front), 0);
+	assert_int_equal(t_fast_init_at(r.s, r.bytes, r.start), SRING_OK);
+	assert_int_equal(t_front_fast_attach(&f, r.s, r.bytes, r.start),
+			 SRING_OK);
+	t_front_set_moderation(&f, 16);
+	t_front_set_publish(&f, 16);
+	assert_int_equal(pthread_create(&back, NULL, back_main, &r), 0);
+	while (done < r.total) {
+		struct t_req *req;
+		int n;
+
+		while (sent < r.total && (req = t_front_get_request(&f))) {
+			req->id = sent;
+			req->a = (uint32_t)sent * 7u;
+			req->b = ~(uint32_t)sent;
+			memset(req->fill, 0, sizeof(req->fill));
+			req->fill[47] = (uint8_t)sent;
+			sent++;
+		}
+		if (t_front_push_requests(&f))
+			evchn_notify(&r.to_back);
+		while ((n = t_front_copy_response(&f, &rsp)) == SRING_OK) {
+			if (rsp.id != done || rsp.v != (uint32_t)done * 7u)
+				r.bad++;
+			done = rsp.id + 1;
+		}
+		if (n != SRING_EMPTY)
+			break;
+		if (done >= r.total || (sent < r.total && !t_front_full(&f)))
+			continue;
+		n = t_front_final_check(&f);
+		if (n < 0)
+			break;
+		if (n == 0 && evchn_wait(&r.to_front, WAIT_MS) == 0) {
+			r.lost++;
+			break;
+		}
+	}
+	if (done < r.total) {
+		r.total = 0;
+		evchn_notify(&r.to_back);
+	}
+	pthread_join(back, NULL);
+	printf("# %llu requests, %lu + %lu notifications\n",
+	       (unsigned long long)done, r.to_back.kicks, r.to_front.kicks);
+	assert_int_equal(t_front_broken(&f), 0);
+	assert_int_equal(r.back_status, SRING_OK);
+	assert_int_equal(r.lost, 0);
+	assert_int_equal(r.bad, 0);
+	assert_true(done == r.total);
+	assert_true(f.core.req_pub < r.start); /* crossed 2^32 */
+	evchn_close(&r.to_back);
+	evchn_close(&r.to_front);
+	free(r.s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fast_threads_sleep),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+#endif /* FAST_THREADS */

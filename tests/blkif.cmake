@@ -34,5 +34,5 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND
 		-DSERVE32_CC=${CMAKE_C_COMPILER} -DSERVE32_FLAGS=-m32
 		-P ${abi_run})
 	set_tests_properties(blkif_abi_x86_64 blkif_abi_m32 blkif_abi_i686
-		blkif_abi_serve32 PROPERTIES LABELS xen TIMEOUT 120)
+		blkif_abi_serve32 PROPERTIES LABELS "xen;xen-abi;host-only" TIMEOUT 300)
 endif()

@@ -1344,6 +1344,38 @@ static void test_blkif_frontend_full(void **state)
 	assert_int_equal(sring_blkif_shadow_in_flight(&sh), 32);
 }
 
+/* Byte ranges of a page map to whole-sector segments and back; ranges
+ * that are not whole sectors inside the page are refused. */
+static void test_blkif_segment_byte_ranges(void **state)
+{
+	struct sring_blkif_segment s;
+
+	(void)state;
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 0, 4096), SRING_OK);
+	assert_int_equal(s.gref, 9);
+	assert_int_equal(s.first_sect, 0);
+	assert_int_equal(s.last_sect, 7);
+	assert_int_equal(sring_blkif_seg_offset(&s), 0);
+	assert_int_equal(sring_blkif_seg_bytes(&s), 4096);
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 3584, 512), SRING_OK);
+	assert_int_equal(s.first_sect, 7);
+	assert_int_equal(s.last_sect, 7);
+	assert_int_equal(sring_blkif_seg_offset(&s), 3584);
+	assert_int_equal(sring_blkif_seg_bytes(&s), 512);
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 1024, 1536), SRING_OK);
+	assert_int_equal(s.first_sect, 2);
+	assert_int_equal(s.last_sect, 4);
+	s.gref = 77;
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 0, 0), SRING_EINVAL);
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 100, 512), SRING_EINVAL);
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 0, 600), SRING_EINVAL);
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 3584, 1024), SRING_EINVAL);
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 4096, 512), SRING_EINVAL);
+	assert_int_equal(sring_blkif_seg_set(&s, 9, 512, 0xfffffe00u),
+			 SRING_EINVAL);
+	assert_int_equal(s.gref, 77);
+}
+
 /* The "protocol" node names map to the two formats; others are refused. */
 static void test_blkif_protocol_names(void **state)
 {
@@ -1426,6 +1458,7 @@ int main(void)
 		cmocka_unit_test(test_blkif_status_normalise),
 		cmocka_unit_test(test_blkif_frontend_local_checks),
 		cmocka_unit_test(test_blkif_frontend_full),
+		cmocka_unit_test(test_blkif_segment_byte_ranges),
 		cmocka_unit_test(test_blkif_protocol_names),
 		cmocka_unit_test(test_blkif_typed_ring_sizes),
 	};

@@ -483,6 +483,50 @@ SRING_INLINE void sringi_blkif_seg_copy(struct sring_blkif_segment *d,
 	d->pad[1] = 0;
 }
 
+/**
+ * sring_blkif_seg_set() - describe a byte range of one granted page.
+ * @seg: filled in (pads zeroed)
+ * @gref: grant reference of the page
+ * @offset: first byte in the page; a multiple of 512
+ * @len: bytes; a non-zero multiple of 512 with offset + len <= 4096
+ *
+ * Return: SRING_OK, or SRING_EINVAL (nothing written) if the range is not
+ * whole sectors inside the page.
+ */
+SRING_INLINE int sring_blkif_seg_set(struct sring_blkif_segment *seg,
+				     uint32_t gref, uint32_t offset,
+				     uint32_t len)
+{
+	if (((offset | len) & 511u) != 0 || len == 0 ||
+	    offset >= SRING_BLKIF_PAGE_SIZE ||
+	    len > SRING_BLKIF_PAGE_SIZE - offset)
+		return SRING_EINVAL;
+	seg->gref = gref;
+	seg->first_sect = (uint8_t)(offset >> SRING_BLKIF_SECTOR_SHIFT);
+	seg->last_sect = (uint8_t)((offset + len - 1u) >>
+				   SRING_BLKIF_SECTOR_SHIFT);
+	seg->pad[0] = 0;
+	seg->pad[1] = 0;
+	return SRING_OK;
+}
+
+/* sring_blkif_seg_offset() - first byte a checked segment uses in its
+ * page. */
+SRING_INLINE uint32_t sring_blkif_seg_offset(
+	const struct sring_blkif_segment *seg)
+{
+	return (uint32_t)seg->first_sect << SRING_BLKIF_SECTOR_SHIFT;
+}
+
+/* sring_blkif_seg_bytes() - bytes a checked segment covers (only
+ * meaningful once first_sect <= last_sect <= 7 has been checked). */
+SRING_INLINE uint32_t sring_blkif_seg_bytes(
+	const struct sring_blkif_segment *seg)
+{
+	return ((uint32_t)seg->last_sect - (uint32_t)seg->first_sect + 1u)
+	       << SRING_BLKIF_SECTOR_SHIFT;
+}
+
 /* ---------------------------------------------------------------------
  * Conversions between the formats (private copies only)
  * ------------------------------------------------------------------- */

@@ -83,7 +83,10 @@
  *   A1 re-load cons                         A2 re-load prod
  *
  * R2 is a release store so that the reader's copies out of data are done
- * before the writer can see the space as free and overwrite it.
+ * before the writer can see the space as free and overwrite it. Without
+ * event words a side's "arm" is its own published index, so F1 also
+ * pairs with F2 (and F3 with F4): whichever fence follows the last store
+ * of an index orders it before the load of the other.
  *
  * Notification rules
  * ------------------

@@ -13,24 +13,33 @@
  * Quick start
  * -----------
  *
- *   front (any ABI)                          back (serves either ABI)
- *   sring_blkif_ring_init(abi, page, 4096);  sring_blkif_backend_init(&be,
- *   sring_blkif_frontend_init(&fe, abi,          abi, page, 4096);
- *           page, 4096);                     while (sring_blkif_backend_copy_request(
- *   sring_blkif_shadow_init(&sh, ents, 32);          &be, &wire) == SRING_OK) {
- *   ...fill struct sring_blkif_req d...          e = sring_blkif_check_request(
- *   sring_blkif_frontend_submit(&fe, &sh,                &wire, &geo, &r);
- *           &d, cookie);                          if (e == 0 && r.indirect)
- *   if (sring_blkif_frontend_push_requests(         ...map indirect pages...
- *           &fe)) notify();                        e = sring_blkif_check_indirect(
- *   ...event...                                        &r, &geo, pages, n, segs, max);
- *   while ((rc = sring_blkif_frontend_complete(    st = e ? sring_blkif_error_status(e)
- *           &fe, &sh, &cookie, &st)) == SRING_OK)        : do_io(&r);
- *           done(cookie, st);                      sring_blkif_backend_respond(&be,
- *   if (rc == SRING_EPROTO) device_broken();          r.id, r.rsp_operation, st);
- *                                                }
- *                                                if (sring_blkif_backend_push_responses(
- *                                                        &be)) notify();
+ *   front end (its own format, SRING_BLKIF_ABI_NATIVE):
+ *     sring_blkif_ring_init(abi, page, 4096);
+ *     sring_blkif_frontend_init(&fe, abi, page, 4096);
+ *     sring_blkif_shadow_init(&sh, ents, 32);
+ *     ...describe the I/O in a struct sring_blkif_req d...
+ *     sring_blkif_frontend_submit(&fe, &sh, &d, cookie);
+ *     if (sring_blkif_frontend_push_requests(&fe))
+ *             notify_back();
+ *     ...event...
+ *     while ((rc = sring_blkif_frontend_complete(&fe, &sh, &cookie,
+ *                                                &st)) == SRING_OK)
+ *             done(cookie, st);
+ *     if (rc == SRING_EPROTO)
+ *             tear_down_device();
+ *
+ *   back end (the format the front named in its "protocol" node):
+ *     sring_blkif_backend_init(&be, abi, page, 4096);
+ *     while (sring_blkif_backend_copy_request(&be, &wire) == SRING_OK) {
+ *             e = sring_blkif_check_request(&wire, &geo, &r);
+ *             if (e == 0 && r.indirect)
+ *                     e = sring_blkif_check_indirect(&r, &geo, mapped,
+ *                                     r.nr_indirect_pages, segs, max);
+ *             st = e ? sring_blkif_error_status(e) : do_io(&r);
+ *             sring_blkif_backend_respond(&be, r.id, r.rsp_operation, st);
+ *     }
+ *     if (sring_blkif_backend_push_responses(&be))
+ *             notify_front();
  *
  * Wire formats (one slot = union of request and response; all native-endian)
  * --------------------------------------------------------------------------
@@ -839,11 +848,11 @@ struct sring_blkif_geometry {
 enum sring_blkif_err {
 	SRING_BLKIF_VALID = 0,
 	SRING_BLKIF_EOP = 1,        /* unknown operation (incl. RESERVED_1) */
-	SRING_BLKIF_ENOTSUPP = 2,   /* known operation the device doesn't offer */
-	SRING_BLKIF_EROFS = 3,      /* anything but READ on a read-only device */
+	SRING_BLKIF_ENOTSUPP = 2,   /* known operation, not offered */
+	SRING_BLKIF_EROFS = 3,      /* not a READ, on a read-only device */
 	SRING_BLKIF_ENOSEG = 4,     /* READ/WRITE/indirect with no segment */
 	SRING_BLKIF_ETOOMANYSEG = 5, /* > 11 direct, > max indirect segments */
-	SRING_BLKIF_ESECT = 6,      /* first_sect > last_sect or last_sect > 7 */
+	SRING_BLKIF_ESECT = 6,      /* first_sect > last_sect, or > 7 */
 	SRING_BLKIF_ERANGE = 7,     /* sectors beyond the disk or past 2^64 */
 	SRING_BLKIF_EALIGN = 8,     /* not aligned to the logical block size */
 	SRING_BLKIF_EINDIRECT = 9,  /* indirect: more than 8 pages needed */
@@ -895,7 +904,8 @@ SRING_INLINE uint64_t sringi_blkif_align_mask(
 	uint32_t spb = g->sector_size >> SRING_BLKIF_SECTOR_SHIFT;
 
 	SRING_ASSERT(g->sector_size == 0 ||
-		     (spb != 0 && (g->sector_size & (g->sector_size - 1u)) == 0));
+		     (spb != 0 &&
+		      (g->sector_size & (g->sector_size - 1u)) == 0));
 	if (spb == 0 || (spb & (spb - 1u)) != 0)
 		spb = 1;
 	return (uint64_t)spb - 1u;
@@ -1000,7 +1010,8 @@ SRING_INLINE int sring_blkif_check_request(const union sring_blkif_request *rq,
 			return SRING_BLKIF_ETOOMANYSEG;
 		for (i = 0; i < n; i++) {
 			sringi_blkif_seg_copy(&out->seg[i], &rq->rw.seg[i]);
-			err = sringi_blkif_seg_check(&out->seg[i], mask, &total);
+			err = sringi_blkif_seg_check(&out->seg[i], mask,
+						     &total);
 			if (err)
 				return err;
 		}
@@ -1044,7 +1055,8 @@ SRING_INLINE int sring_blkif_check_request(const union sring_blkif_request *rq,
 		if (n > sringi_blkif_max_indirect(g))
 			return SRING_BLKIF_ETOOMANYSEG;
 		out->nr_segments = (uint16_t)n;
-		out->nr_indirect_pages = (uint16_t)SRING_BLKIF_INDIRECT_PAGES(n);
+		out->nr_indirect_pages =
+			(uint16_t)SRING_BLKIF_INDIRECT_PAGES(n);
 		for (i = 0; i < out->nr_indirect_pages; i++)
 			out->indirect_grefs[i] = rq->indirect.indirect_grefs[i];
 		return SRING_BLKIF_VALID;
@@ -1075,12 +1087,10 @@ SRING_INLINE int sring_blkif_check_request(const union sring_blkif_request *rq,
  * SRING_EINVAL (negative) for local misuse: r not an accepted indirect
  * request, a page count that differs, or too small an array.
  */
-SRING_INLINE int sring_blkif_check_indirect(struct sring_blkif_req *r,
-					    const struct sring_blkif_geometry *g,
-					    const void *const *pages,
-					    unsigned int nr_pages,
-					    struct sring_blkif_segment *seg,
-					    size_t max_seg)
+SRING_INLINE int sring_blkif_check_indirect(
+	struct sring_blkif_req *r, const struct sring_blkif_geometry *g,
+	const void *const *pages, unsigned int nr_pages,
+	struct sring_blkif_segment *seg, size_t max_seg)
 {
 	uint64_t total = 0, mask = sringi_blkif_align_mask(g);
 	uint32_t i, n = r->nr_segments;
@@ -1282,8 +1292,8 @@ SRING_INLINE int sring_blkif_shadow_get(struct sring_blkif_shadow *s,
 }
 
 /* Index of a live entry in state, or NIL. */
-SRING_INLINE uint32_t sringi_blkif_shadow_find(const struct sring_blkif_shadow *s,
-					       uint64_t id, uint8_t state)
+SRING_INLINE uint32_t sringi_blkif_shadow_find(
+	const struct sring_blkif_shadow *s, uint64_t id, uint8_t state)
 {
 	uint32_t i = (uint32_t)(id & 0xffffffffu);
 
@@ -1357,9 +1367,9 @@ SRING_INLINE int sring_blkif_shadow_cancel(struct sring_blkif_shadow *s,
  * submitted, or mismatched operation), after which the tracker is broken
  * and refuses everything: the device must be torn down.
  */
-SRING_INLINE int sring_blkif_shadow_complete(struct sring_blkif_shadow *s,
-					     const struct sring_blkif_response *rsp,
-					     uint64_t *cookie)
+SRING_INLINE int sring_blkif_shadow_complete(
+	struct sring_blkif_shadow *s, const struct sring_blkif_response *rsp,
+	uint64_t *cookie)
 {
 	uint32_t i;
 

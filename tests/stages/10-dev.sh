@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Build everything with gcc (warnings are errors) and run every test.
 set -eu
 cmake --preset dev >/dev/null

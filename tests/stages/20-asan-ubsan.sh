@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -eu
 cmake --preset asan-ubsan >/dev/null

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The multi-threaded tests (label "threads") under ThreadSanitizer.
 set -eu
 cmake --preset tsan >/dev/null

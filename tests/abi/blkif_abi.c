@@ -16,15 +16,24 @@
  *                             write the ring page and indirect pages to FILE
  *   blkif_abi back32 FILE     sring back end serving FILE as an x86_32 ring
  *   blkif_abi check FILE      Xen-macro front: check the responses in FILE
+ *   blkif_abi front32 FILE BIN
+ *                             sring front end writing an x86_32 ring, which
+ *                             BIN (the i386 build) answers as "xenback FILE"
+ *   blkif_abi xenback FILE    Xen-macro back end answering the ring in FILE
  *
- * The last three let a 64-bit sring back end serve a real 32-bit guest's
- * ring (front and check from the i386 build, back32 from the native one).
+ * front, back32 and check let a 64-bit sring back end serve a real 32-bit
+ * guest's ring (front and check from the i386 build, back32 from the
+ * native one); front32 and xenback have a real i386 Xen back end read
+ * what the 64-bit build's sring front end wrote in the x86_32 format.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 #define xen_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
@@ -493,70 +502,103 @@ static void live_xen_front(void)
 	xen_front_check(&xf);
 }
 
-/* sring front, Xen-macro back, one page. */
-static void live_xen_back(void)
-{
+/* The sring front end's private state, kept across the exchange. */
+struct sfront {
 	struct sring_blkif_frontend fe;
 	struct sring_blkif_shadow sh;
 	struct sring_blkif_shadow_entry ents[32];
 	struct sring_blkif_req d[NREQ];
-	blkif_back_ring_t xb;
-	RING_IDX rp, i;
-	unsigned int k, n = 0, j;
-	uint64_t cookie;
-	int16_t st;
-	int notify;
+	unsigned int n;
+};
+
+/* sring front end (format abi): submit every request it can send. */
+static void sring_front_submit(struct sfront *f, int abi)
+{
+	unsigned int k, j;
 
 	memset(&shm, 0x5a, sizeof(shm));
-	CHECK(sring_blkif_ring_init(SRING_BLKIF_ABI_NATIVE, &shm.ring, 4096) ==
+	CHECK(sring_blkif_ring_init(abi, &shm.ring, 4096) == SRING_OK);
+	CHECK(sring_blkif_frontend_init(&f->fe, abi, &shm.ring, 4096) ==
 	      SRING_OK);
-	CHECK(sring_blkif_frontend_init(&fe, SRING_BLKIF_ABI_NATIVE, &shm.ring,
-					4096) == SRING_OK);
-	CHECK(sring_blkif_shadow_init(&sh, ents, 32) == SRING_OK);
-	BACK_RING_INIT(&xb, &shm.ring.s, 4096);
+	CHECK(sring_blkif_shadow_init(&f->sh, f->ents, 32) == SRING_OK);
+	f->n = 0;
 	for (k = 0; k < NREQ; k++) {
 		const struct expect *e = &expected[k];
+		struct sring_blkif_req *d = &f->d[k];
 
+		memset(d, 0, sizeof(*d));
 		if (!e->valid)
 			continue; /* our front end cannot send it */
-		memset(&d[k], 0, sizeof(d[k]));
-		d[k].operation = e->eff_op;
-		d[k].handle = 5;
-		d[k].sector_number = e->sector;
-		d[k].nr_sectors = e->nr_sectors;
-		d[k].discard_secure = e->discard_secure;
-		d[k].nr_segments = e->nseg;
+		d->operation = e->eff_op;
+		d->handle = 5;
+		d->sector_number = e->sector;
+		d->nr_sectors = e->nr_sectors;
+		d->discard_secure = e->discard_secure;
+		d->nr_segments = e->nseg;
 		if (e->op == BLKIF_OP_INDIRECT) {
-			d[k].indirect = 1;
-			d[k].nr_indirect_pages =
+			d->indirect = 1;
+			d->nr_indirect_pages =
 				(uint16_t)SRING_BLKIF_INDIRECT_PAGES(e->nseg);
-			d[k].indirect_grefs[0] = 7000;
-			d[k].indirect_grefs[1] = 7001;
+			d->indirect_grefs[0] = 7000;
+			d->indirect_grefs[1] = 7001;
 		} else {
 			for (j = 0; j < e->nseg; j++)
-				direct_seg(k, j, &d[k].seg[j].gref,
-					   &d[k].seg[j].first_sect,
-					   &d[k].seg[j].last_sect);
+				direct_seg(k, j, &d->seg[j].gref,
+					   &d->seg[j].first_sect,
+					   &d->seg[j].last_sect);
 		}
-		CHECK(sring_blkif_frontend_submit(&fe, &sh, &d[k], k) ==
+		CHECK(sring_blkif_frontend_submit(&f->fe, &f->sh, d, k) ==
 		      SRING_OK);
-		n++;
+		f->n++;
 	}
-	CHECK(sring_blkif_frontend_push_requests(&fe) == 1);
+	CHECK(sring_blkif_frontend_push_requests(&f->fe) == 1);
+}
 
-	/* Xen's back end: read with its macros and structs, answer. */
+/* sring front end: every response completes its own request. */
+static void sring_front_complete(struct sfront *f)
+{
+	unsigned int k = 0, done = 0;
+	uint64_t cookie;
+	int16_t st;
+
+	while (sring_blkif_frontend_complete(&f->fe, &f->sh, &cookie, &st) ==
+	       SRING_OK) {
+		while (k < NREQ && !expected[k].valid)
+			k++;
+		CHECK(cookie == k);
+		CHECK(k < NREQ && st == expected[k].status);
+		k++;
+		done++;
+	}
+	CHECK(done == f->n);
+	CHECK(sring_blkif_frontend_broken(&f->fe) == 0);
+	CHECK(sring_blkif_shadow_in_flight(&f->sh) == 0);
+}
+
+/* A back end written with Xen's macros and structs (this build's native
+ * format): checks every field it reads, echoes id and operation. */
+static unsigned int xen_back_serve(const struct sring_blkif_req *sent)
+{
+	blkif_back_ring_t xb;
+	RING_IDX rp, i;
+	unsigned int k = 0, j, n = 0;
+	int notify;
+
+	BACK_RING_INIT(&xb, &shm.ring.s, 4096);
 	rp = xb.sring->req_prod;
 	xen_rmb();
-	CHECK(rp - xb.req_cons == n);
-	k = 0;
-	for (i = xb.req_cons; i != rp; i++, k++) {
+	for (i = xb.req_cons; i != rp; i++, k++, n++) {
 		blkif_request_t *r = RING_GET_REQUEST(&xb, i);
 		blkif_response_t *rsp;
 		uint64_t id;
 		uint8_t rop;
 
-		while (!expected[k].valid)
+		while (k < NREQ && !expected[k].valid)
 			k++;
+		if (k >= NREQ) {
+			CHECK(!"more requests than sent");
+			break;
+		}
 		CHECK(r->operation == expected[k].op);
 		if (r->operation == BLKIF_OP_DISCARD) {
 			blkif_request_discard_t *dr =
@@ -583,7 +625,7 @@ static void live_xen_back(void)
 			CHECK(r->nr_segments == expected[k].nseg);
 			CHECK(r->handle == 5);
 			CHECK(r->sector_number == expected[k].sector);
-			for (j = 0; j < r->nr_segments; j++) {
+			for (j = 0; j < r->nr_segments && j < 11; j++) {
 				uint32_t gref;
 				uint8_t f, l;
 
@@ -595,7 +637,8 @@ static void live_xen_back(void)
 			id = r->id;
 			rop = r->operation;
 		}
-		CHECK(id == d[k].id);
+		if (sent)
+			CHECK(id == sent[k].id);
 		rsp = RING_GET_RESPONSE(&xb, xb.rsp_prod_pvt);
 		rsp->id = id;
 		rsp->operation = rop;
@@ -605,21 +648,20 @@ static void live_xen_back(void)
 	xb.req_cons = rp;
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&xb, notify);
 	CHECK(notify);
+	printf("  xen back end (%s): %u requests answered\n",
+	       sizeof(void *) == 4 ? "i386" : "x86_64", n);
+	return n;
+}
 
-	k = 0;
-	while (sring_blkif_frontend_complete(&fe, &sh, &cookie, &st) ==
-	       SRING_OK) {
-		while (!expected[k].valid)
-			k++;
-		CHECK(cookie == k);
-		CHECK(st == expected[k].status);
-		k++;
-	}
-	CHECK(k == NREQ);
-	CHECK(sring_blkif_frontend_broken(&fe) == 0);
-	CHECK(sring_blkif_shadow_in_flight(&sh) == 0);
-	printf("  sring front end, xen back end: %u requests round trip\n",
-	       n);
+/* sring front, Xen-macro back, one page. */
+static void live_xen_back(void)
+{
+	static struct sfront f;
+
+	sring_front_submit(&f, SRING_BLKIF_ABI_NATIVE);
+	CHECK(xen_back_serve(f.d) == f.n);
+	sring_front_complete(&f);
+	printf("  sring front end: %u requests round trip\n", f.n);
 }
 
 static int file_io(const char *path, int write)
@@ -636,6 +678,31 @@ static int file_io(const char *path, int write)
 	if (fclose(f) != 0 || n != 1) {
 		fprintf(stderr, "%s: short %s\n", path,
 			write ? "write" : "read");
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs prog with two arguments and waits; 0 if it exited with 0. */
+static int spawn(const char *prog, const char *a1, const char *a2)
+{
+	pid_t pid;
+	int st;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		execl(prog, prog, a1, a2, (char *)NULL);
+		perror(prog);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "%s %s %s failed\n", prog, a1, a2);
 		return -1;
 	}
 	return 0;
@@ -666,6 +733,22 @@ int main(int argc, char **argv)
 		sring_back_serve(SRING_BLKIF_ABI_X86_32);
 		if (file_io(argv[2], 1))
 			return 2;
+	} else if (argc == 4 && strcmp(argv[1], "front32") == 0) {
+		static struct sfront f;
+
+		sring_front_submit(&f, SRING_BLKIF_ABI_X86_32);
+		if (file_io(argv[2], 1) || spawn(argv[3], "xenback", argv[2]) ||
+		    file_io(argv[2], 0))
+			return 2;
+		sring_front_complete(&f);
+		printf("  sring front end (x86_32 format): %u requests round "
+		       "trip through the i386 Xen back end\n", f.n);
+	} else if (argc == 3 && strcmp(argv[1], "xenback") == 0) {
+		if (file_io(argv[2], 0))
+			return 2;
+		xen_back_serve(NULL);
+		if (file_io(argv[2], 1))
+			return 2;
 	} else if (argc == 3 && strcmp(argv[1], "check") == 0) {
 		blkif_front_ring_t xf;
 
@@ -676,8 +759,8 @@ int main(int argc, char **argv)
 		xf.req_prod_pvt = NREQ;
 		xen_front_check(&xf);
 	} else {
-		fprintf(stderr, "usage: %s [front|back32|check FILE]\n",
-			argv[0]);
+		fprintf(stderr, "usage: %s [front|back32|check|xenback FILE |"
+			" front32 FILE BIN]\n", argv[0]);
 		return 2;
 	}
 	printf("%d checks, %d failed\n", checks, failures);

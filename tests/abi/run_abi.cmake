@@ -7,7 +7,9 @@
 #
 # With SERVE32_CC, also builds an i386 binary and checks a 64-bit sring
 # back end serving the ring of a 32-bit front written with Xen's macros:
-# i386 "front FILE", then native "back32 FILE", then i386 "check FILE".
+# i386 "front FILE", then native "back32 FILE", then i386 "check FILE";
+# and the other way round: native "front32 FILE BIN" writes an x86_32 ring
+# with sring's front end, which the i386 build answers with Xen's macros.
 foreach(v CC SRC INC OUT)
 	if(NOT DEFINED ${v})
 		message(FATAL_ERROR "run_abi.cmake: -D${v}= is required")
@@ -41,3 +43,5 @@ file(REMOVE ${file})
 run(${OUT}32 front ${file})
 run(${OUT} back32 ${file})
 run(${OUT}32 check ${file})
+file(REMOVE ${file})
+run(${OUT} front32 ${file} ${OUT}32)

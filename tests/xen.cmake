@@ -10,7 +10,11 @@
 #                the reverse, two threads on one page (label "threads")
 #  xen_protocols io/blkif.h, netif.h, ... compiled through an overlay whose
 #                xen/io/ring.h is sring/xen.h: same ring layouts as Xen's
-#  xen_unit      edge cases of sring/xen.h alone (no Xen header)
+#                (x86 and Arm only, label xen-abi: Xen's headers know no
+#                other architecture)
+#  xen_unit      sring/xen.h alone: ordering hooks, argument evaluation,
+#                flex refusals, the C++ expansion
+#  xen_after_xen_ring_rejected  Xen's ring.h first is sring/xen.h's #error
 #
 # Two mirrors of /usr/include/xen are made in the build tree, all symlinks:
 # "pristine" (Xen's ring.h) and "overlay" (ring.h replaced by a file that

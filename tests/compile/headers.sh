@@ -11,7 +11,9 @@
 #
 #  1. a translation unit that includes it (twice: the guard must hold) is
 #     compiled as C99, C11, C++11, C++17 and C++20 with -ffreestanding
-#     -pedantic and the warning set below, warnings being errors;
+#     -pedantic and the warning set below, warnings being errors, and with
+#     -nostdinc: only the compiler's own freestanding headers (stddef.h,
+#     stdint.h, ...) exist, so a header that reaches for libc fails;
 #  2. the same, as C11 and C++17 at -O0 and -O2, with SRING_INLINE
 #     redefined as `static __attribute__((used))`: every function of the
 #     header is then emitted even though nothing calls it, and `nm -u` of
@@ -47,6 +49,9 @@ undefined() {
 }
 rm -rf "$work"
 mkdir -p "$work"
+# The compilers' own header directories (freestanding headers only).
+ccinc=$("$cc" -print-file-name=include)
+cxxinc=$("$cxx" -print-file-name=include)
 
 headers=()
 while IFS= read -r h; do
@@ -62,8 +67,9 @@ single=
 # One job: compile a TU including header $1 as language/std $2 with
 # compiler $3 and extra flags $4..; on failure leave the log behind.
 job() {
-	local hdr=$1 std=$2 comp=$3 id obj log tu
+	local hdr=$1 std=$2 comp=$3 id obj log tu inc=$ccinc
 	shift 3
+	[ "$comp" = "$cxx" ] && inc=$cxxinc
 	id=$(printf '%s_%s_%s_%s' "$hdr" "$std" "$(basename "$comp")" "$*" |
 		tr -c 'A-Za-z0-9_.+-' '_')
 	case $std in
@@ -84,7 +90,8 @@ job() {
 		echo "typedef int sring_compile_test_nonempty_tu;"
 	} >"$tu"
 	# shellcheck disable=SC2086
-	if ! "$comp" -std="$std" $warn "$@" -I"$src/include" -I"$src" \
+	if ! "$comp" -std="$std" $warn "$@" -nostdinc -isystem "$inc" \
+		-I"$src/include" -I"$src" \
 		-c "$tu" -o "$obj" >"$log" 2>&1; then
 		echo "FAIL: $comp -std=$std $* ($hdr)"
 		sed 's/^/    /' "$log" | head -40

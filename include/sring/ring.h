@@ -204,7 +204,7 @@ struct sring_front {
 	int broken;                /* 0, or SRING_EPROTO once latched */
 	struct sring_stats stats;
 	uint32_t push_every;       /* publish policy: 0, or every k slots */
-	int notify_pending;        /* a policy push said "notify" */
+	sring_idx_t req_chk;       /* req_prod when req_event was checked */
 };
 
 /* Back end private state. Never place this in shared memory. */
@@ -219,7 +219,7 @@ struct sring_back {
 	int broken;
 	struct sring_stats stats;
 	uint32_t push_every;
-	int notify_pending;
+	sring_idx_t rsp_chk;       /* rsp_prod when rsp_event was checked */
 };
 
 /* ---------------------------------------------------------------------
@@ -427,7 +427,7 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
 	f->broken = ok ? 0 : SRING_EINVAL;
 	sringi_stats_clear(&f->stats);
 	f->push_every = 0;
-	f->notify_pending = 0;
+	f->req_chk = idx;
 	return f->broken;
 }
 
@@ -459,7 +459,7 @@ SRING_INLINE int sring_back_attach(struct sring_back *b,
 	b->broken = ok ? 0 : SRING_EINVAL;
 	sringi_stats_clear(&b->stats);
 	b->push_every = 0;
-	b->notify_pending = 0;
+	b->rsp_chk = idx;
 	return b->broken;
 }
 
@@ -543,8 +543,6 @@ SRING_INLINE int sring_front_full(const struct sring_front *f)
  *
  * Return: pointer to the slot, or NULL if the ring is full or broken.
  */
-SRING_INLINE int sring_front_push_requests(struct sring_front *f);
-
 SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 {
 	sring_idx_t i = f->req_prod_pvt;
@@ -555,10 +553,17 @@ SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 		SRINGI_STAT(f, full_stalls);
 		return NULL;
 	}
-	/* Publish policy: the slots handed out before this one are filled. */
+	/*
+	 * Publish policy: the slots handed out before this one are filled.
+	 * R1 (policy): publishes them; pairs with A2 in the back end. The
+	 * req_event check is left to the next push, whose window starts at
+	 * req_chk and so covers these slots too.
+	 */
 	if (SRING_UNLIKELY(f->push_every != 0) &&
-	    i - f->req_pub >= f->push_every)
-		f->notify_pending = sring_front_push_requests(f);
+	    i - f->req_pub >= f->push_every) {
+		SRING_STORE_RELEASE(f->l.req_prod, i);
+		f->req_pub = i;
+	}
 	f->req_prod_pvt = i + 1u;
 	return f->l.req_slots + (size_t)(i & f->mask) * f->l.req_stride;
 }
@@ -591,23 +596,20 @@ SRING_INLINE int sring_front_put_request(struct sring_front *f,
  *
  * Context: the fence is inside; a front cannot publish without it.
  * Return: 1 if the back end must be notified, else 0 (also when nothing
- * was pending or the ring is broken). With a publish policy, 1 also if a
- * push made by the policy since the last call said "notify".
+ * was pending or the ring is broken). With a publish policy, the window
+ * checked is every request published since the last push_requests(),
+ * including those the policy published.
  */
 SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 {
-	sring_idx_t old_idx = f->req_pub, new_idx = f->req_prod_pvt, ev;
-	int pending = f->notify_pending;
+	sring_idx_t old_idx = f->req_chk, new_idx = f->req_prod_pvt, ev;
 
-	if (SRING_UNLIKELY(pending))
-		f->notify_pending = 0;
-	if (SRING_UNLIKELY(f->broken))
+	if (SRING_UNLIKELY(f->broken) || old_idx == new_idx)
 		return 0;
-	if (old_idx == new_idx)
-		return pending;
 	/* R1: publishes the request slots; pairs with A2 in the back end. */
 	SRING_STORE_RELEASE(f->l.req_prod, new_idx);
 	f->req_pub = new_idx;
+	f->req_chk = new_idx;
 	/* F1: req_prod store before req_event load; pairs with F2. */
 	SRING_MB();
 	ev = SRING_LOAD_RELAXED(f->l.req_event);
@@ -616,7 +618,7 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 		return 1;
 	}
 	SRINGI_STAT(f, notify_suppressed);
-	return pending;
+	return 0;
 }
 
 /**
@@ -627,10 +629,12 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
  *     slots handed out before it once k of them are unpublished
  *
  * Publishing every 16-64 items keeps both sides busy instead of taking
- * turns (see bench/README.md). The policy's pushes fence and check
- * req_event like any push; a "notify" one of them finds is kept and
- * returned by the next sring_front_push_requests(), which must still end
- * every batch. Contract: fill each slot before reserving the next one.
+ * turns (see bench/README.md). A policy publish is only the release
+ * store of req_prod: no fence, no req_event check. The next
+ * sring_front_push_requests() fences and checks req_event against every
+ * request published since the previous one, so no notification is lost
+ * as long as every batch still ends with it (always push before waiting).
+ * Contract: fill each slot before reserving the next one.
  */
 SRING_INLINE void sring_front_set_publish(struct sring_front *f, uint32_t k)
 {
@@ -895,8 +899,6 @@ SRING_INLINE uint32_t sring_back_owed_responses(const struct sring_back *b)
  * Return: pointer to the slot, or NULL if no response is owed (local
  * misuse, SRING_ASSERT) or the ring is broken.
  */
-SRING_INLINE int sring_back_push_responses(struct sring_back *b);
-
 SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 {
 	sring_idx_t i = b->rsp_prod_pvt;
@@ -908,10 +910,12 @@ SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 		SRINGI_STAT(b, full_stalls);
 		return NULL;
 	}
-	/* Publish policy, as in sring_front_get_request(). */
+	/* Publish policy, as in sring_front_get_request(). R2 (policy). */
 	if (SRING_UNLIKELY(b->push_every != 0) &&
-	    i - b->rsp_pub >= b->push_every)
-		b->notify_pending = sring_back_push_responses(b);
+	    i - b->rsp_pub >= b->push_every) {
+		SRING_STORE_RELEASE(b->l.rsp_prod, i);
+		b->rsp_pub = i;
+	}
 	b->rsp_prod_pvt = i + 1u;
 	return b->l.rsp_slots + (size_t)(i & b->mask) * b->l.rsp_stride;
 }
@@ -938,23 +942,19 @@ SRING_INLINE int sring_back_put_response(struct sring_back *b,
  * sring_back_push_responses() - publish every response filled so far.
  * @b: back end
  *
- * Return: 1 if the front end must be notified (also if a push made by the
- * publish policy since the last call said so), else 0.
+ * Return: 1 if the front end must be notified, else 0. With a publish
+ * policy, the window checked includes the responses it published.
  */
 SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 {
-	sring_idx_t old_idx = b->rsp_pub, new_idx = b->rsp_prod_pvt, ev;
-	int pending = b->notify_pending;
+	sring_idx_t old_idx = b->rsp_chk, new_idx = b->rsp_prod_pvt, ev;
 
-	if (SRING_UNLIKELY(pending))
-		b->notify_pending = 0;
-	if (SRING_UNLIKELY(b->broken))
+	if (SRING_UNLIKELY(b->broken) || old_idx == new_idx)
 		return 0;
-	if (old_idx == new_idx)
-		return pending;
 	/* R2: publishes the response slots; pairs with A1 in the front. */
 	SRING_STORE_RELEASE(b->l.rsp_prod, new_idx);
 	b->rsp_pub = new_idx;
+	b->rsp_chk = new_idx;
 	/* F3: rsp_prod store before rsp_event load; pairs with F4. */
 	SRING_MB();
 	ev = SRING_LOAD_RELAXED(b->l.rsp_event);
@@ -963,7 +963,7 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 		return 1;
 	}
 	SRINGI_STAT(b, notify_suppressed);
-	return pending;
+	return 0;
 }
 
 /* sring_back_set_publish() - as sring_front_set_publish(), responses. */

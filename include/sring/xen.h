@@ -57,18 +57,20 @@
  *     same offset that converts to a pointer to the first slot, so
  *     s->ring[i], s->ring + i and &s->ring[0] work unchanged. Offsets,
  *     entry sizes and ring sizes are Xen's; sizeof(struct name_sring) is
- *     not (Xen 4.17: 64 + one entry; here 64 in C, 68 in C++): size rings
- *     with __CONST_RING_SIZE/__RING_SIZE as Xen says, never with sizeof.
+ *     not (Xen 4.17: 64 + one entry; here 64 in C, 68 in C++; and
+ *     name_data_intf is 136 bytes in C++): size rings with
+ *     __CONST_RING_SIZE/__RING_SIZE as Xen says, never with sizeof.
  *  6. No memset or memcpy: SHARED_RING_INIT zeroes with a word loop, the
- *     flex helpers copy with copy.h. Only <stddef.h> and <stdint.h> are
+ *     flex helpers copy with flex.h's sring_flex_copy_in/out. Only <stddef.h> and <stdint.h> are
  *     needed (grant_ref_t too, for DEFINE_XEN_FLEX_RING_AND_INTF).
  *  7. The flex helpers reject corrupt indices instead of masking them:
  *     name_queued() returns 0 (nothing to read) when prod - cons exceeds
  *     the ring size, where Xen's masks both and returns a plausible wrong
  *     count; name_read_packet()/name_write_packet() never touch a byte
  *     outside the ring buffer, and do nothing (leave the index unchanged)
- *     when size or the masked index is larger than the ring. For valid
- *     input, results and bytes are Xen's.
+ *     for a masked index outside the ring, a ring size that is not a power
+ *     of two, or a size larger than what lies between the two masked
+ *     indices. For valid input, results and bytes are Xen's.
  *  8. __RD2..__RD32 are sring's SRINGI_RD*, and the ring-size macros have
  *     type size_t with no pointer-to-long casts (__RING_SIZE is an integer
  *     constant expression when its size is).
@@ -78,7 +80,7 @@
  * read from the shared page.
  *
  * Names: everything Xen's header defines (below), plus internal helpers
- * prefixed sringi_xen_. Nothing here collides with sring's own names, but
+ * prefixed sringi_xen_ / SRINGI_XEN_. Nothing here collides with sring's own names, but
  * do not give DEFINE_RING_TYPES and SRING_DEFINE_RING_TYPES the same name
  * in one translation unit (both generate union name_sring_entry).
  */

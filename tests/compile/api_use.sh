@@ -63,6 +63,19 @@ for opt in -O0 -O2; do
 		check "$cxx" "$std" "$opt" "$src/tests/compile/api_use.cc"
 	done
 done
+# With the private counters on (SRING_STATS=1): more code, same promise.
+for opt in -O0 -O2; do
+	runs=$((runs + 1))
+	obj=$work/stats$opt.o
+	# shellcheck disable=SC2086
+	if ! "$cc" -std=c11 "$opt" $warn -DSRING_STATS=1 -I"$src/include" \
+		-c "$src/tests/compile/api_use.c" -o "$obj" ||
+		[ -n "$(undefined "$obj")" ]; then
+		echo "FAIL: api_use.c with SRING_STATS=1 ($cc $opt)"
+		fails=$((fails + 1))
+	fi
+done
+
 # The amalgamation alone (no include path to include/sring at all).
 if [ -f "$src/sring_single.h" ]; then
 	for opt in -O0 -O2; do

@@ -19,6 +19,7 @@
 #     header is then emitted even though nothing calls it, and `nm -u` of
 #     the object must be empty (no memcpy, memset, __atomic_* library
 #     calls or anything else a freestanding host would have to provide).
+#     The -O0 run also sets SRING_STATS=1, so the counter code is covered.
 #
 # "quick" (used for cross compilers, whose host-compiler runs already
 # cover the language standards) keeps C11 and C++17 for step 1 and C11 at
@@ -131,9 +132,11 @@ cstds="c99 c11" cxxstds="c++11 c++17 c++20"
 for h in "${headers[@]}" $single; do
 	for s in $cstds; do spawn "$h" "$s" "$cc"; done
 	for s in $cxxstds; do spawn "$h" "$s" "$cxx"; done
-	for o in -O0 -O2; do
-		spawn "$h" c11 "$cc" "$o" "$emit"
-		[ "$quick" = quick ] || spawn "$h" c++17 "$cxx" "$o" "$emit"
+	for o in "-O0 -DSRING_STATS=1" -O2; do
+		# shellcheck disable=SC2086
+		spawn "$h" c11 "$cc" $o "$emit"
+		# shellcheck disable=SC2086
+		[ "$quick" = quick ] || spawn "$h" c++17 "$cxx" $o "$emit"
 	done
 done
 while [ "$running" -gt 0 ]; do reap; done

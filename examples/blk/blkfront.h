@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* sring-blkfront's subcommands that live in their own files. */
+#ifndef BLK_BLKFRONT_H
+#define BLK_BLKFRONT_H
+
+#include <stdint.h>
+
+#include "frontdev.h"
+
+/* "123", "4k", "16M", "1G": 0, or -1. */
+int blk_parse_size(const char *s, uint64_t *v);
+/* nbd.c: serves NBD clients one after another until SIGINT/SIGTERM. */
+int nbd_serve(struct fe_dev *d, const char *addr_port);
+/* bench.c */
+int bench_run(struct fe_dev *d, int argc, char **argv);
+
+#endif

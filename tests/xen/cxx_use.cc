@@ -10,14 +10,17 @@
 
 typedef uint32_t grant_ref_t;
 
+// 16 bytes on every ABI (uint64_t is 4-aligned on i386).
 struct cxx_req {
 	uint64_t id;
 	uint32_t op;
+	uint32_t pad;
 };
 
 struct cxx_rsp {
 	uint64_t id;
 	int32_t status;
+	uint32_t pad;
 };
 
 extern "C" {

@@ -19,13 +19,25 @@
 static struct rte_ring *req_ring, *rsp_ring;
 static unsigned nslots;
 static struct bench_req *req_stage;      /* front: staged, not enqueued */
-static unsigned req_staged;
-static struct bench_req req_deq[BURST];  /* back: dequeued, not taken */
-static unsigned req_deq_n, req_deq_i;
-static struct bench_rsp *rsp_stage;
-static unsigned rsp_staged;
-static struct bench_rsp rsp_deq[BURST];
-static unsigned rsp_deq_n, rsp_deq_i;
+static struct bench_rsp *rsp_stage;      /* back: staged, not enqueued */
+static struct {
+	/* front */
+	unsigned req_staged BENCH_PRIVATE;
+	unsigned rsp_deq_n, rsp_deq_i;
+	struct bench_rsp rsp_deq[BURST];
+	/* back */
+	unsigned rsp_staged BENCH_PRIVATE;
+	unsigned req_deq_n, req_deq_i;
+	struct bench_req req_deq[BURST]; /* dequeued, not taken yet */
+} pvt BENCH_PRIVATE;
+#define req_staged pvt.req_staged
+#define rsp_deq_n pvt.rsp_deq_n
+#define rsp_deq_i pvt.rsp_deq_i
+#define rsp_deq pvt.rsp_deq
+#define rsp_staged pvt.rsp_staged
+#define req_deq_n pvt.req_deq_n
+#define req_deq_i pvt.req_deq_i
+#define req_deq pvt.req_deq
 
 static struct rte_ring *make(const char *name, unsigned esize, unsigned n)
 {

@@ -20,10 +20,16 @@ static struct idx_line *req_prod, *rsp_prod;
 static struct bench_req *reqs;
 static struct bench_rsp *rsps;
 static unsigned mask;
-/* front */
-static uint32_t f_prod_pvt, f_cons, f_avail;
-/* back */
-static uint32_t b_prod_pvt, b_cons, b_avail;
+static struct {
+	uint32_t f_prod_pvt BENCH_PRIVATE, f_cons, f_avail;
+	uint32_t b_prod_pvt BENCH_PRIVATE, b_cons, b_avail;
+} pvt BENCH_PRIVATE;
+#define f_prod_pvt pvt.f_prod_pvt
+#define f_cons pvt.f_cons
+#define f_avail pvt.f_avail
+#define b_prod_pvt pvt.b_prod_pvt
+#define b_cons pvt.b_cons
+#define b_avail pvt.b_avail
 
 static int ring_setup(unsigned slots)
 {

@@ -17,10 +17,18 @@ struct line {
 };
 
 static struct line *ln;
-static struct bench_req f_stage;
-static struct bench_rsp b_stage;
-static int f_busy;
-static uint64_t f_expect, b_expect;
+static struct {
+	struct bench_req f_stage BENCH_PRIVATE;
+	int f_busy;
+	uint64_t f_expect;
+	struct bench_rsp b_stage BENCH_PRIVATE;
+	uint64_t b_expect;
+} pvt BENCH_PRIVATE;
+#define f_stage pvt.f_stage
+#define f_busy pvt.f_busy
+#define f_expect pvt.f_expect
+#define b_stage pvt.b_stage
+#define b_expect pvt.b_expect
 
 static int ring_setup(unsigned slots)
 {

@@ -17,8 +17,12 @@
 SRING_DEFINE_RING_TYPES(bench, struct bench_req, struct bench_rsp);
 
 static void *shared;
-static struct bench_front front;
-static struct bench_back back;
+static struct {
+	struct bench_front front BENCH_PRIVATE;
+	struct bench_back back BENCH_PRIVATE;
+} pvt BENCH_PRIVATE;
+#define front pvt.front
+#define back pvt.back
 
 #ifdef BENCH_FAST_LAYOUT
 #include <sring/fast.h>

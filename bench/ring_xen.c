@@ -21,9 +21,16 @@
 DEFINE_RING_TYPES(bench, struct bench_req, struct bench_rsp);
 
 static struct bench_sring *shared;
-static struct bench_front_ring front;
-static struct bench_back_ring back;
-static RING_IDX front_rp, back_rp; /* last producer index read */
+static struct {
+	struct bench_front_ring front BENCH_PRIVATE;
+	RING_IDX front_rp; /* last rsp_prod read */
+	struct bench_back_ring back BENCH_PRIVATE;
+	RING_IDX back_rp;  /* last req_prod read */
+} pvt BENCH_PRIVATE;
+#define front pvt.front
+#define back pvt.back
+#define front_rp pvt.front_rp
+#define back_rp pvt.back_rp
 
 static int ring_setup(unsigned slots)
 {

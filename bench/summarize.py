@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections import defaultdict
 
+W1 = "mreq_per_s"
 RINGS = ["xen", "sring-xen", "sring-fast", "ck", "dpdk", "ideal", "line"]
 
 
@@ -53,6 +54,13 @@ def fmt_ratio(r):
 def main():
     out = sys.argv[1]
     data = load(os.path.join(out, "results.csv"))
+    # W1's headline figure: the median rate of 16384-request chunks, which a
+    # polling thread losing its CPU on a shared machine does not move;
+    # the whole-run rate stays in the CSV as mreq_per_s.
+    global W1
+    W1 = ("mreq_per_s_chunk_median"
+          if any(k[5] == "mreq_per_s_chunk_median" for k in data)
+          else "mreq_per_s")
     s = Stats(data)
     rings = [r for r in RINGS if any(k[0] == r for k in data)]
     md = []
@@ -68,7 +76,9 @@ def main():
     cols = [c for c in cols if any(k[1] == "w1" and k[2] == c[0] and
                                    k[3] == c[1] for k in data)]
     if cols:
-        md.append("### W1 stream: M requests/s, median (min-max)")
+        md.append("### W1 stream: M requests/s, median (min-max) of the "
+                  "runs' %s" % ("median chunk rates" if W1 != "mreq_per_s"
+                                 else "whole-run rates"))
         md.append("")
         md.append("publish: 1 = push per request, 0 = when the batch ends "
                   "(ring full / nothing more to answer), k = every k items")
@@ -80,7 +90,7 @@ def main():
             if not any(k[0] == r and k[1] == "w1" for k in data):
                 continue
             md.append("| %s | " % r + " | ".join(
-                s.cell(r, "w1", c[0], c[1], "stream", "mreq_per_s")
+                s.cell(r, "w1", c[0], c[1], "stream", W1)
                 for c in cols) + " |")
         md.append("")
 
@@ -136,7 +146,7 @@ def main():
     t = []
 
     def w1best(r, slots):
-        vals = [s.get(r, "w1", slots, p, "stream", "mreq_per_s")
+        vals = [s.get(r, "w1", slots, p, "stream", W1)
                 for p in (0, 1, 4, 8, 16, 64, 256)]
         vals = [v for v in vals if v is not None]
         return max(vals) if vals else None
@@ -148,16 +158,14 @@ def main():
 
     for slots in (32, 512):
         for p in (1, 0, 16 if slots == 32 else 64):
-            r = ratio(s.get("sring-xen", "w1", slots, p, "stream",
-                            "mreq_per_s"),
-                      s.get("xen", "w1", slots, p, "stream", "mreq_per_s"))
+            r = ratio(s.get("sring-xen", "w1", slots, p, "stream", W1),
+                      s.get("xen", "w1", slots, p, "stream", W1))
             add("W1 %d slots p=%d: sring-xen / xen" % (slots, p),
                 fmt_ratio(r), ">= 1.0 (noise ~10%)",
                 None if r is None else r >= 0.9)
         for p in (1, 0, 16 if slots == 32 else 64):
-            r = ratio(s.get("sring-fast", "w1", slots, p, "stream",
-                            "mreq_per_s"),
-                      s.get("xen", "w1", slots, p, "stream", "mreq_per_s"))
+            r = ratio(s.get("sring-fast", "w1", slots, p, "stream", W1),
+                      s.get("xen", "w1", slots, p, "stream", W1))
             add("W1 %d slots p=%d: sring-fast / xen" % (slots, p),
                 fmt_ratio(r), ">= 1.5", None if r is None else r >= 1.5)
         r = ratio(w1best("sring-fast", slots), w1best("xen", slots))
@@ -218,7 +226,7 @@ def plots(out, s, rings, data):
     with open(os.path.join(out, "w1.dat"), "w") as f:
         f.write("ring 32/p1 32/p0 32/p16 512/p1 512/p0 512/p64\n")
         for r in rings:
-            row = [s.get(r, "w1", sl, p, "stream", "mreq_per_s")
+            row = [s.get(r, "w1", sl, p, "stream", W1)
                    for sl, p in ((32, 1), (32, 0), (32, 16), (512, 1),
                                  (512, 0), (512, 64))]
             if any(v is not None for v in row):

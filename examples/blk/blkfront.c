@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "blkfront.h"
@@ -214,8 +215,13 @@ int main(int argc, char **argv)
 		if (argc - i != 0)
 			usage();
 	} else if (strcmp(cmd, "nbd") == 0) {
+		struct sockaddr_in sa;
+
 		if (argc - i != 1)
 			usage();
+		if (nbd_parse_addr(argv[i], &sa) < 0)
+			blk_die(BLK_EXIT_USAGE, "bad address or port '%s'",
+				argv[i]);
 	} else if (strcmp(cmd, "bench") != 0) {
 		blk_msg("unknown command '%s'", cmd);
 		usage();

@@ -9,6 +9,9 @@
 
 /* "123", "4k", "16M", "1G": 0, or -1. */
 int blk_parse_size(const char *s, uint64_t *v);
+struct sockaddr_in;
+/* nbd.c: "[ADDR:]PORT" (ADDR defaults to 127.0.0.1). 0 or -1. */
+int nbd_parse_addr(const char *addr_port, struct sockaddr_in *sa);
 /* nbd.c: serves NBD clients one after another until SIGINT/SIGTERM. */
 int nbd_serve(struct fe_dev *d, const char *addr_port);
 /* bench.c */

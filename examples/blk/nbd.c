@@ -314,37 +314,47 @@ out:
 	return rc;
 }
 
-int nbd_serve(struct fe_dev *d, const char *addr_port)
+int nbd_parse_addr(const char *addr_port, struct sockaddr_in *sa)
 {
 	char host[64] = "127.0.0.1";
 	const char *colon = strrchr(addr_port, ':');
-	struct sockaddr_in sa;
-	struct sigaction sact;
 	uint64_t port;
-	int lfd, one = 1;
 
 	if (colon) {
 		size_t n = (size_t)(colon - addr_port);
 
 		if (n == 0 || n >= sizeof(host))
-			blk_die(BLK_EXIT_USAGE, "bad address '%s'", addr_port);
+			return -1;
 		memcpy(host, addr_port, n);
 		host[n] = '\0';
 		addr_port = colon + 1;
 	}
 	if (blk_parse_size(addr_port, &port) < 0 || port == 0 || port > 65535)
-		blk_die(BLK_EXIT_USAGE, "bad port '%s'", addr_port);
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
-		blk_die(BLK_EXIT_USAGE, "bad IPv4 address '%s'", host);
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host, &sa->sin_addr) == 1 ? 0 : -1;
+}
+
+int nbd_serve(struct fe_dev *d, const char *addr_port)
+{
+	char host[INET_ADDRSTRLEN];
+	struct sockaddr_in sa;
+	struct sigaction sact;
+	unsigned int port;
+	int lfd, one = 1;
+
+	if (nbd_parse_addr(addr_port, &sa) < 0)
+		blk_die(BLK_EXIT_USAGE, "bad address '%s'", addr_port);
+	inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
+	port = ntohs(sa.sin_port);
 	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    listen(lfd, 4) < 0) {
-		blk_msg("nbd: cannot listen on %s:%u: %s", host,
-			(unsigned int)port, strerror(errno));
+		blk_msg("nbd: cannot listen on %s:%u: %s", host, port,
+			strerror(errno));
 		return BLK_EXIT_USAGE;
 	}
 	memset(&sact, 0, sizeof(sact));
@@ -352,7 +362,7 @@ int nbd_serve(struct fe_dev *d, const char *addr_port)
 	sigaction(SIGINT, &sact, NULL);
 	sigaction(SIGTERM, &sact, NULL);
 	fprintf(stderr, "%s: nbd: serving nbd://%s:%u/\n", blk_prog, host,
-		(unsigned int)port);
+		port);
 	while (!nbd_stop && !d->failed) {
 		struct pollfd pf[2];
 		int cfd, rc;

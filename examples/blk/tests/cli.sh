@@ -50,4 +50,14 @@ front rw read 4096 65536 | cmp - /dev/zero 2>&1 | grep -q EOF ||
 front rw flush || fail "flush"
 cmp -n 4096 "$T/rw.img" "$T/disk.img" || fail "discard touched sector 0-7"
 cmp -i 69632 "$T/rw.img" "$T/disk.img" || fail "discard went too far"
+# bench: runs, reports, and refuses bad parameters (no timing checked).
+front rw bench --ops 300 --qd 8 --rw 50 >"$T/bench.txt" || fail "bench"
+grep -q "^ops: 300 in .*errors: 0$" "$T/bench.txt" || fail "bench ops line"
+grep -q "^IOPS: " "$T/bench.txt" || fail "bench IOPS line"
+grep -q "^latency us: min .* p50 .* p99 .* max " "$T/bench.txt" ||
+	fail "bench latency line"
+front rw bench --pattern seq --bs 128k --qd 2 --ops 40 >/dev/null ||
+	fail "bench seq 128k"
+expect 2 "bs must be" "$FR" --socket "$T/rw.sock" bench --bs 1000
+expect 2 "read-only" "$FR" --socket "$T/ro.sock" bench --rw 50
 echo "cli: usage errors, missing files, no back end, read-only, discard ok"

@@ -125,6 +125,39 @@ seeds['fuzzkit_demo'] = {
                bytes([NOTIFY]),
 }
 
+# Flex: a = size (8 << a%6) | 0x40 events | 0x80 our end writes; b = start
+# index mode; c = wake. Ours 0x80 + op; peer op < 0x80 (flex_fuzzer.c).
+def fgeom(order, events, writer, start=0, wake=0):
+    return bytes([order | (0x40 if events else 0) | (0x80 if writer else 0),
+                  start, wake])
+
+W = dict(WRITE=0x80, WALL=0x81, WMSG=0x82, RESV=0x83, FREE=0x84, PUSH=0x85,
+         FINAL=0x86, WAKE=0x87)
+R = dict(READ=0x80, PEEK=0x81, RALL=0x82, RMSG=0x83, SPANS=0x84, AVAIL=0x85,
+         PUSH=0x86, FINAL=0x87)
+FP = dict(SET=0, MOVE=1, HONEST=2, DATA=3, EVENT=4, OURS=5, HDR=6)
+seeds['flex'] = {
+    'writer-events': fgeom(2, True, True) + bytes([W['WRITE'], 20]) +
+        pay(20, 1) + bytes([W['PUSH'], 0, FP['HONEST'], 12, W['FINAL'], 30,
+        W['WMSG'], 5]) + pay(5, 1) + bytes([W['PUSH'], 0, W['RESV'], 9, 4,
+        W['PUSH'], 0, W['FREE'], 0]),
+    'reader-events': fgeom(1, True, False, start=1) + (bytes([FP['HONEST'],
+        11]) + pay(11, 1) + bytes([R['READ'], 7, R['PUSH'], 0, R['PEEK'], 3,
+        R['FINAL'], 2])) * 4,
+    'reader-noevents': fgeom(0, False, False, wake=1) + bytes([FP['HONEST'],
+        8]) + pay(8, 1, 4) + bytes([R['RMSG'], 8, R['SPANS'], 3, R['AVAIL'],
+        0, R['RALL'], 2, R['PUSH'], 0, R['FINAL'], 0]),
+    'writer-hostile': fgeom(3, False, True, start=2) + bytes([W['WALL'], 40]) +
+        pay(40, 1) + bytes([W['PUSH'], 0, FP['SET']]) + u32(0x12345678) +
+        bytes([W['FREE'], 0, W['WRITE'], 3, 1, 2, 3]),
+    'reader-hostile': fgeom(2, True, False) + bytes([FP['MOVE'], 0x7f,
+        R['AVAIL'], 0, FP['OURS']]) + u32(7) + bytes([FP['HDR'], 70, 8]) +
+        bytes(8) + bytes([R['READ'], 5]),
+    'frame-lies': fgeom(1, False, False) + bytes([FP['HONEST'], 8]) +
+        struct.pack('<I', 200) + bytes(4) + bytes([R['RMSG'], 9, R['READ'],
+        1]),
+}
+
 for target, items in seeds.items():
     d = os.path.join('fuzz', 'corpus', target)
     os.makedirs(d, exist_ok=True)

@@ -350,25 +350,25 @@ static void handle_request(struct conn *c, const union sring_blkif_request *w)
 static void conn_kick(struct conn *c)
 {
 	union sring_blkif_request w;
-	int rc;
+	int rc = SRING_EMPTY;
 
 	evtchn_drain(c->evt_in);
-	for (;;) {
+	while (!c->dead) {
 		while (!c->dead &&
 		       (rc = sring_blkif_backend_copy_request(&c->be, &w)) ==
 			       SRING_OK)
 			handle_request(c, &w);
-		if (c->dead)
-			return;
-		if (rc != SRING_EMPTY)
+		if (c->dead || rc != SRING_EMPTY)
 			break;
+		/* Re-arm req_event and look once more (the library's
+		 * final check): 0 means we may sleep until the next kick. */
 		rc = sring_blkif_backend_final_check(&c->be);
-		if (rc == 0)
-			break;
-		if (rc < 0)
+		if (rc <= 0)
 			break;
 	}
 	io_uring_submit(&g.ring);
+	if (c->dead)
+		return;
 	conn_push(c);
 	if (rc < 0) {
 		conn_log(c, "protocol violation: corrupt ring indices; "
@@ -740,6 +740,8 @@ int main(int argc, char **argv)
 			}
 		}
 		sweep();
+		if (io_uring_sq_ready(&g.ring))
+			io_uring_submit(&g.ring);
 	}
 	/* Shutting down: tell every front end, wait for in-flight I/O. */
 	{

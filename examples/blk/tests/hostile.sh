@@ -20,6 +20,16 @@ TO="timeout 60"
 
 head -c 1M /dev/urandom >"$T/good"
 $TO nbdcopy "$T/good" "$URI" || fail "good front end, before"
+# While the hostile front ends run, the good one keeps copying through
+# the same back end.
+( i=0; while [ $i -lt 20 ]; do
+	$TO nbdcopy "$T/good" "$URI" && $TO nbdcopy "$URI" "$T/busy" &&
+		head -c 1M "$T/busy" | cmp -s - "$T/good" ||
+		{ echo bad >"$T/busy.fail"; exit 1; }
+	i=$((i + 1))
+done; echo done >"$T/busy.done" ) &
+busy=$!
+PIDS="$PIDS $busy"
 $TO "$BIN/blk-hostile" --socket "$T/b.sock" >"$T/hostile64.log" 2>&1 ||
 	fail "blk-hostile (x86_64-abi) found misbehaviour"
 kill -0 "$bpid" || fail "back end died"
@@ -27,6 +37,9 @@ $TO "$BIN/blk-hostile" --socket "$T/b.sock" --protocol x86_32-abi \
 	>"$T/hostile32.log" 2>&1 ||
 	fail "blk-hostile (x86_32-abi) found misbehaviour"
 kill -0 "$bpid" || fail "back end died"
+wait "$busy" || fail "the good connection failed while under attack"
+[ -f "$T/busy.done" ] && [ ! -f "$T/busy.fail" ] ||
+	fail "the good connection's copies did not all complete"
 grep -q "^0 failures" "$T/hostile64.log" || fail "hostile64 incomplete"
 grep -q "^0 failures" "$T/hostile32.log" || fail "hostile32 incomplete"
 [ "$(grep -c '^ok:' "$T/hostile64.log")" -ge 29 ] ||

@@ -116,7 +116,7 @@ int bench_run(struct fe_dev *d, int argc, char **argv)
 	int rnd = 1, tty = isatty(2), rc;
 	double el;
 
-	for (i = 0; i < (unsigned int)argc; i++) {
+	for (i = 0; i < (unsigned int)argc; i += 2) {
 		const char *a = argv[i], *val = i + 1 < (unsigned int)argc
 							  ? argv[i + 1]
 							  : NULL;
@@ -145,7 +145,6 @@ int bench_run(struct fe_dev *d, int argc, char **argv)
 			secs = v;
 		else
 			bench_usage();
-		i++;
 	}
 	if (bs == 0 || bs % align || bs > (16u << 20) || bs > size ||
 	    qd == 0 || qd > 4096 || rw > 100 || (!secs && !ops))

@@ -158,6 +158,44 @@ seeds['flex'] = {
         1]),
 }
 
+# blkif: a = sector size index | features << 3 | read-only << 7;
+# b = max indirect index | x86_32 << 2 | disk-size mode << 3.
+def seg(gref, first, last):
+    return struct.pack('<IBBxx', gref, first, last)
+
+def rw64(op, segs, rid=0x1122334455667788, sector=8, handle=1):
+    body = b''.join(segs) + bytes(8 * (11 - len(segs)))
+    return struct.pack('<BBHIQQ', op, len(segs), handle, 0, rid,
+                       sector) + body
+
+def rw32(op, segs, rid=0x99, sector=16):
+    body = b''.join(segs) + bytes(8 * (11 - len(segs)))
+    return struct.pack('<BBHQQ', op, len(segs), 0, rid, sector) + body
+
+ALLF = 0xf << 3
+seeds['blkif'] = {
+    'read64': bytes([1 | ALLF, 0, 200]) + rw64(0, [seg(5, 0, 7),
+                                                   seg(6, 0, 3)]),
+    'write32': bytes([2 | ALLF, 4, 250]) + rw32(1, [seg(7, 0, 1)] * 3),
+    'flush-noseg': bytes([0 | ALLF, 0, 1]) + rw64(3, []),
+    'discard': bytes([1 | ALLF, 0, 64]) + struct.pack('<BBHIQQQ', 5, 1, 0,
+                                                      0, 3, 0, 16) + bytes(80),
+    'unaligned': bytes([4 | ALLF, 0, 255]) + rw64(0, [seg(1, 0, 3)],
+                                                   sector=8),
+    'beyond-end': bytes([1 | ALLF, 1 << 3, 5]) + rw64(1, [seg(1, 0, 7)],
+                                                       sector=(1 << 64) - 4),
+    'readonly-write': bytes([1 | ALLF | 0x80, 0, 100]) + rw64(1, [seg(1, 0,
+                                                                     0)]),
+    'indirect': bytes([1 | ALLF, 3 | (2 << 3)]) + u32(0) + u32(1 << 20) +
+        struct.pack('<BBHIQQHH8II', 6, 0, 600, 0, 42, 64, 0, 0,
+                    *range(100, 108), 0) + bytes(48) +
+        b''.join(seg(i, 0, 7) for i in range(600)) + bytes(8 * 424),
+    'indirect32': bytes([1 | ALLF, 2 | 4 | (2 << 3)]) + u32(0) + u32(1) +
+        struct.pack('<BBHQQHH8I8x', 6, 1, 3, 7, 0, 0, 0,
+                    *range(8)) + bytes(108 - 64) +
+        seg(1, 0, 7) + seg(2, 1, 7) + seg(3, 7, 6),
+}
+
 for target, items in seeds.items():
     d = os.path.join('fuzz', 'corpus', target)
     os.makedirs(d, exist_ok=True)

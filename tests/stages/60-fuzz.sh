@@ -40,12 +40,13 @@ done <"$b/fuzz/targets.txt"
 # The toolkit must find the planted bug (trusting the peer's length).
 echo "--- fuzzkit demo with DEMO_TRUST_LEN: must crash"
 d=$b/smoke/demo-bug
-mkdir -p "$d"
+mkdir -p "$d/corpus"
+cp "$root/fuzz/corpus/fuzzkit_demo/"* "$d/corpus/"
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-DDEMO_TRUST_LEN -I"$root/include" -I"$root/examples/fuzzkit" \
 	"$root/examples/fuzzkit/fuzz_demo_backend.c" -o "$d/demo_bug_fuzzer"
 if "$d/demo_bug_fuzzer" -max_total_time=60 -artifact_prefix="$d/" \
-	"$root/fuzz/corpus/fuzzkit_demo" >"$d/log.txt" 2>&1; then
+	"$d/corpus" >"$d/log.txt" 2>&1; then
 	echo "FAIL: the planted bug was not found in 60 s"
 	exit 1
 fi

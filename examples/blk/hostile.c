@@ -12,7 +12,7 @@
  *
  *   blk-hostile --socket PATH [--protocol x86_32-abi]
  *
- * Writes only sectors [0, 64) of the disk (the valid indirect case).
+ * Writes only the last 64 sectors of the disk (the valid indirect case).
  * Exit 0 when every case behaved, 1 otherwise.
  */
 #define _GNU_SOURCE
@@ -20,7 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,6 +149,51 @@ static int dropped(struct fe_dev *d)
 	return 0;
 }
 
+/* A hand-made handshake with bad "hypervisor" objects: guest memory
+ * that is not sealed (unsealed = 1) or an event channel that is a pipe
+ * (unsealed = 0). The back end must refuse to connect. Return 1 if it
+ * refused (Closing/Closed or EOF), 0 if it went Connected. */
+static int bad_objects(int unsealed)
+{
+	struct sockaddr_un sa;
+	struct xb x;
+	int s, memfd, e1, e2, pfd[2], fds[3], rc;
+
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", opts.socket);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		blk_die(BLK_EXIT_PEER, "cannot connect");
+	xb_init(&x, s);
+	if (xb_wait_state(&x, XB_INITWAIT, 5000) != 1)
+		blk_die(1, "no InitWait");
+	memfd = memfd_create("hostile", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (memfd < 0 || ftruncate(memfd, 64 * BLK_PAGE) < 0 || pipe(pfd) < 0)
+		blk_die(1, "memfd/pipe");
+	if (!unsealed)
+		fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW);
+	e1 = evtchn_alloc();
+	e2 = evtchn_alloc();
+	fds[0] = memfd;
+	fds[1] = unsealed ? e1 : pfd[0];
+	fds[2] = unsealed ? e2 : pfd[1];
+	rc = xb_write_fds(&x, "grant-table-frames", "1", fds, 3);
+	rc |= xb_write(&x, "ring-ref", "1");
+	rc |= xb_write(&x, "protocol", "x86_64-abi");
+	rc |= xb_switch_state(&x, XB_INITIALISED);
+	if (rc)
+		blk_die(1, "handshake send failed");
+	rc = xb_wait_state(&x, XB_CONNECTED, 5000);
+	close(memfd);
+	close(e1);
+	close(e2);
+	close(pfd[0]);
+	close(pfd[1]);
+	xb_close(&x);
+	return rc != 1;
+}
+
 int main(int argc, char **argv)
 {
 	union sring_blkif_request w;
@@ -261,8 +309,9 @@ int main(int argc, char **argv)
 	shm_gnt_end(&d.mem, sl->gref0);
 
 	/* Indirect: a bad indirect page, then a valid write and read of
-	 * sectors [0, 64) through 8 data pages. */
+	 * the last 64 sectors through 8 data pages. */
 	memset(&w, 0, sizeof(w));
+	w.indirect.sector_number = sectors - 64;
 	w.indirect.operation = SRING_BLKIF_OP_INDIRECT;
 	w.indirect.indirect_op = SRING_BLKIF_OP_WRITE;
 	w.indirect.nr_segments = 8;
@@ -338,6 +387,9 @@ int main(int argc, char **argv)
 	}
 	d.failed = BLK_EXIT_PROTO;
 	fe_close(&d);
+
+	CHECK(bad_objects(1), "unsealed guest memory: connection refused");
+	CHECK(bad_objects(0), "pipes as event channels: connection refused");
 
 	/* Vanishing in the middle of the handshake. */
 	{

@@ -14,7 +14,7 @@ bpid=$LAST_PID
 	2>"$T/f1.log" || rc=$?; echo $rc >"$T/rc1" ) | ( head -c 2M >/dev/null; sleep 0.5; cat >/dev/null ) &
 rpid=$!
 PIDS="$PIDS $rpid"
-sleep 0.2
+wait_log "$T/b.log" "connected"
 kill -9 "$bpid"
 i=0
 while [ ! -s "$T/rc1" ]; do
@@ -43,17 +43,25 @@ rc=$?
 set -e
 [ $rc = 3 ] || fail "nbd export: exit $rc, want 3"
 
-# 3. A back end that stops answering: the front end's timeout fires.
+# 3. A back end that stops answering mid-read (SIGSTOP): the front
+# end's --timeout fires.
 start_backend b3 "$T/disk.img"
 bpid=$LAST_PID
+( rc=0; timeout 60 "$BIN/sring-blkfront" --socket "$T/b3.sock" \
+	--timeout 1000 read 0 64M 2>"$T/f3.log" || rc=$?; echo $rc >"$T/rc3" ) |
+	( head -c 2M >/dev/null; sleep 0.5; cat >/dev/null ) &
+PIDS="$PIDS $!"
+wait_log "$T/b3.log" "connected"
 kill -STOP "$bpid"
-set +e
-timeout 30 "$BIN/sring-blkfront" --socket "$T/b3.sock" --timeout 1000 \
-	read 0 1M >/dev/null 2>"$T/f3.log"
-rc=$?
-set -e
+i=0
+while [ ! -s "$T/rc3" ]; do
+	i=$((i + 1))
+	[ $i -gt 400 ] && { kill -CONT "$bpid"; fail "hung on a stopped back end"; }
+	sleep 0.05
+done
 kill -CONT "$bpid"
-[ $rc = 3 ] || fail "stopped back end: exit $rc, want 3"
+[ "$(cat "$T/rc3")" = 3 ] || fail "stopped back end: exit $(cat "$T/rc3"), want 3"
+grep -q "not responding" "$T/f3.log" || fail "stopped back end: no message"
 
 # 4. No back end at all.
 set +e

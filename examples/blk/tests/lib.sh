@@ -37,6 +37,16 @@ wait_for() {
 	done
 }
 
+# wait_log FILE PATTERN: until FILE has a line matching PATTERN (10 s).
+wait_log() {
+	i=0
+	until grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && fail "no '$2' in $1"
+		sleep 0.05
+	done
+}
+
 # start_backend NAME IMAGE [ARGS...]: $T/NAME.sock, log $T/NAME.log;
 # the pid is in $LAST_PID.
 start_backend() {

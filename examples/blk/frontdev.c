@@ -128,7 +128,8 @@ int fe_connect(struct fe_dev *d, const struct fe_opts *o)
 
 	/* Guest memory: grant table, ring, a pool of FE_SEGS pages a slot. */
 	ring_frames = 1u << d->ring_order;
-	d->nr_slots = 32u << d->ring_order; /* both formats: 32 a page */
+	d->nr_slots = sring_ring_slots(sring_blkif_slot_size(d->abi),
+				       (size_t)ring_frames * BLK_PAGE);
 	pool = d->nr_slots * FE_SEGS;
 	nr_gnt = 1 + ring_frames + pool;
 	gnt_frames = (nr_gnt + GNT_PER_FRAME - 1) / GNT_PER_FRAME;

@@ -83,7 +83,7 @@ static int full_read(int fd, void *buf, size_t len)
 	while (len > 0) {
 		ssize_t n = read(fd, p, len);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !nbd_stop)
 			continue;
 		if (n <= 0)
 			return -1;
@@ -100,7 +100,7 @@ static int full_write(int fd, const void *buf, size_t len)
 	while (len > 0) {
 		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR && !nbd_stop)
 			continue;
 		if (n <= 0)
 			return -1;

@@ -154,8 +154,8 @@ int bench_run(struct fe_dev *d, int argc, char **argv)
 	if (rw < 100 && (d->info & SRING_BLKIF_VDISK_READONLY))
 		blk_die(BLK_EXIT_USAGE, "bench: the disk is read-only "
 			"(use --rw 100)");
-	parts_per = (unsigned int)((bs / 512 + FE_MAX_SECTORS - 1) /
-				   FE_MAX_SECTORS);
+	parts_per = (unsigned int)((bs / 512 + fe_max_sectors(d) - 1) /
+				   fe_max_sectors(d));
 	if (parts_per > d->nr_slots)
 		blk_die(BLK_EXIT_USAGE, "bench: bs needs more ring slots than "
 			"the ring has (%u)", d->nr_slots);
@@ -203,16 +203,16 @@ int bench_run(struct fe_dev *d, int argc, char **argv)
 			sect = off / 512;
 			left = bs / 512;
 			for (p = 0; p < parts_per; p++) {
-				uint64_t n = left < FE_MAX_SECTORS
+				uint64_t n = left < fe_max_sectors(d)
 						     ? left
-						     : FE_MAX_SECTORS;
+						     : fe_max_sectors(d);
 
 				rc = fe_submit(d, o->is_read
 							  ? SRING_BLKIF_OP_READ
 							  : SRING_BLKIF_OP_WRITE,
 					       sect, n,
 					       o->buf + (size_t)p *
-							FE_MAX_SECTORS * 512,
+							fe_max_sectors(d) * 512,
 					       part_done, o);
 				if (rc)
 					goto fail;

@@ -30,7 +30,9 @@ static void usage(void)
 {
 	fprintf(stderr,
 "usage: sring-blkfront --socket PATH [--protocol x86_64-abi|x86_32-abi]\n"
-"                      [--ring-page-order N] [--timeout MS] [-v] COMMAND\n"
+"                      [--ring-page-order N] [--indirect SEGS] [--timeout MS]\n"
+"                      [-v] COMMAND\n"
+"  --indirect SEGS        segments per indirect request (default 32, 0: off)\n"
 "commands:\n"
 "  read OFFSET LENGTH     write LENGTH bytes from OFFSET to stdout\n"
 "  write OFFSET           write stdin to the disk from OFFSET\n"
@@ -154,6 +156,8 @@ static int cmd_info(struct fe_dev *d)
 	printf("feature-flush-cache: %d\n", d->feat_flush);
 	printf("feature-discard: %d\n", d->feat_discard);
 	printf("feature-max-indirect-segments: %u\n", d->max_indirect);
+	printf("request-max-pages: %u%s\n", d->pages_per_slot,
+	       d->use_indirect ? " (indirect)" : "");
 	return 0;
 }
 
@@ -168,6 +172,7 @@ int main(int argc, char **argv)
 	o.abi = -1;
 	o.timeout_ms = 10000;
 	o.ring_order = 4;
+	o.indirect = 32; /* Linux blkfront's default max_indirect_segments */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc)
 			o.socket = argv[++i];
@@ -182,6 +187,13 @@ int main(int argc, char **argv)
 			if (o.ring_order < 0 || o.ring_order > 4)
 				blk_die(BLK_EXIT_USAGE,
 					"--ring-page-order is 0..4");
+		} else if (strcmp(argv[i], "--indirect") == 0 &&
+			   i + 1 < argc) {
+			o.indirect = atoi(argv[++i]);
+			if (o.indirect < 0 || o.indirect > FE_MAX_INDIRECT)
+				blk_die(BLK_EXIT_USAGE,
+					"--indirect is 0..%d segments",
+					FE_MAX_INDIRECT);
 		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 			o.timeout_ms = atoi(argv[++i]);
 		else if (strcmp(argv[i], "-v") == 0)

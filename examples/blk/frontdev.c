@@ -16,6 +16,11 @@
 
 #define SECTOR 512u
 
+uint32_t fe_max_sectors(const struct fe_dev *d)
+{
+	return d->pages_per_slot * SRING_BLKIF_SECTORS_PER_PAGE;
+}
+
 uint32_t fe_in_flight(const struct fe_dev *d)
 {
 	return d->nr_slots - d->nr_free;
@@ -126,11 +131,24 @@ int fe_connect(struct fe_dev *d, const struct fe_opts *o)
 		d->ring_order = 4;
 	d->abi = o->abi < 0 ? SRING_BLKIF_ABI_NATIVE : o->abi;
 
-	/* Guest memory: grant table, ring, a pool of FE_SEGS pages a slot. */
+	/* Indirect segments: as many as wanted and offered, in one page. */
+	d->pages_per_slot = FE_SEGS;
+	if (o->indirect > FE_SEGS && d->max_indirect > FE_SEGS) {
+		d->pages_per_slot = (uint32_t)o->indirect;
+		if (d->pages_per_slot > d->max_indirect)
+			d->pages_per_slot = d->max_indirect;
+		if (d->pages_per_slot > FE_MAX_INDIRECT)
+			d->pages_per_slot = FE_MAX_INDIRECT;
+		d->use_indirect = 1;
+	}
+
+	/* Guest memory: grant table, ring, a pool of pages for each slot
+	 * (the data pages, then the indirect page). Pages are touched only
+	 * when used, so a large pool costs address space, not memory. */
 	ring_frames = 1u << d->ring_order;
 	d->nr_slots = sring_ring_slots(sring_blkif_slot_size(d->abi),
 				       (size_t)ring_frames * BLK_PAGE);
-	pool = d->nr_slots * FE_SEGS;
+	pool = d->nr_slots * (d->pages_per_slot + 1u);
 	nr_gnt = 1 + ring_frames + pool;
 	gnt_frames = (nr_gnt + GNT_PER_FRAME - 1) / GNT_PER_FRAME;
 	if (shm_guest_create(&d->mem, gnt_frames,
@@ -158,9 +176,11 @@ int fe_connect(struct fe_dev *d, const struct fe_opts *o)
 	for (i = 0; i < d->nr_slots; i++) {
 		struct fe_slot *sl = &d->slots[i];
 
-		sl->frame0 = gnt_frames + ring_frames + i * FE_SEGS;
-		sl->gref0 = 1 + ring_frames + i * FE_SEGS;
+		sl->frame0 = gnt_frames + ring_frames +
+			     i * (d->pages_per_slot + 1u);
+		sl->gref0 = 1 + ring_frames + i * (d->pages_per_slot + 1u);
 		sl->data = d->mem.base + (size_t)sl->frame0 * BLK_PAGE;
+		sl->ind = sl->data + (size_t)d->pages_per_slot * BLK_PAGE;
 		d->free_slot[d->nr_free++] = d->nr_slots - 1 - i;
 	}
 
@@ -212,11 +232,12 @@ int fe_connect(struct fe_dev *d, const struct fe_opts *o)
 		return fe_fail(d, BLK_EXIT_PEER, "backend vanished");
 	if (o->verbose)
 		fprintf(stderr, "%s: connected: %llu sectors, %s, ring order %u "
-			"(%u slots)\n", blk_prog,
+			"(%u slots), up to %u pages a request%s\n", blk_prog,
 			(unsigned long long)d->sectors,
 			d->abi == SRING_BLKIF_ABI_X86_32 ? "x86_32-abi"
 							 : "x86_64-abi",
-			d->ring_order, d->nr_slots);
+			d->ring_order, d->nr_slots, d->pages_per_slot,
+			d->use_indirect ? " (indirect)" : "");
 	return 0;
 }
 
@@ -247,6 +268,7 @@ void fe_close(struct fe_dev *d)
 int fe_submit(struct fe_dev *d, uint8_t op, uint64_t sector, uint64_t nsect,
 	      void *buf, fe_done_fn done, void *arg)
 {
+	struct sring_blkif_segment segs[FE_MAX_INDIRECT];
 	struct sring_blkif_req r;
 	struct fe_slot *sl;
 	uint32_t idx, p, npages = 0;
@@ -262,7 +284,7 @@ int fe_submit(struct fe_dev *d, uint8_t op, uint64_t sector, uint64_t nsect,
 	if (op == SRING_BLKIF_OP_DISCARD) {
 		r.nr_sectors = nsect;
 	} else {
-		if (nsect > FE_MAX_SECTORS)
+		if (nsect > fe_max_sectors(d))
 			return fe_fail(d, BLK_EXIT_USAGE, "request too big");
 		npages = (uint32_t)((nsect + 7) / 8);
 		r.nr_segments = (uint16_t)npages;
@@ -273,7 +295,21 @@ int fe_submit(struct fe_dev *d, uint8_t op, uint64_t sector, uint64_t nsect,
 		uint64_t left = nsect - (uint64_t)p * 8;
 		uint32_t n = left >= 8 ? 8u : (uint32_t)left;
 
-		sring_blkif_seg_set(&r.seg[p], sl->gref0 + p, 0, n * SECTOR);
+		sring_blkif_seg_set(&segs[p], sl->gref0 + p, 0, n * SECTOR);
+	}
+	if (npages > FE_SEGS) {
+		/* Segments go in the indirect page, granted read-only. */
+		sring_blkif_write_indirect_page(sl->ind, segs, npages);
+		r.indirect = 1;
+		r.nr_indirect_pages = 1;
+		r.indirect_grefs[0] = sl->gref0 + d->pages_per_slot;
+		shm_gnt_grant(&d->mem, r.indirect_grefs[0],
+			      sl->frame0 + d->pages_per_slot, 1);
+		sl->ind_granted = 1;
+	} else {
+		for (p = 0; p < npages; p++)
+			r.seg[p] = segs[p];
+		sl->ind_granted = 0;
 	}
 	if (op == SRING_BLKIF_OP_WRITE && nsect)
 		memcpy(sl->data, buf, (size_t)nsect * SECTOR);
@@ -290,6 +326,8 @@ int fe_submit(struct fe_dev *d, uint8_t op, uint64_t sector, uint64_t nsect,
 	if (rc != SRING_OK) {
 		for (p = 0; p < npages; p++)
 			shm_gnt_end(&d->mem, sl->gref0 + p);
+		if (sl->ind_granted)
+			shm_gnt_end(&d->mem, sl->gref0 + d->pages_per_slot);
 		if (rc == SRING_FULL)
 			return 1;
 		return fe_fail(d, rc == SRING_EINVAL ? BLK_EXIT_USAGE
@@ -325,6 +363,8 @@ static int fe_complete(struct fe_dev *d)
 
 		for (p = 0; p < sl->npages; p++)
 			shm_gnt_end(&d->mem, sl->gref0 + p);
+		if (sl->ind_granted)
+			shm_gnt_end(&d->mem, sl->gref0 + d->pages_per_slot);
 		if (sl->op == SRING_BLKIF_OP_READ && st == SRING_BLKIF_RSP_OKAY)
 			memcpy(sl->user, sl->data, sl->bytes);
 		d->free_slot[d->nr_free++] = (uint32_t)cookie;
@@ -414,7 +454,7 @@ static int fe_rw_sectors(struct fe_dev *d, uint8_t op, uint64_t sector,
 			 uint8_t *buf, uint64_t nsect)
 {
 	struct fe_sync s = {0, 0};
-	uint64_t chunk = FE_MAX_SECTORS;
+	uint64_t chunk = fe_max_sectors(d);
 	int rc;
 
 	/* Keep requests aligned to the logical block size. */

@@ -5,10 +5,12 @@
  * moves data between caller buffers and granted pages. Used by
  * sring-blkfront's subcommands and by the NBD export.
  *
- * Every ring slot owns 11 data pages with fixed grant references; a page
- * is granted (read-only for writes) when its request is submitted and the
- * grant is ended when the response arrives, as Linux blkfront does
- * without persistent grants.
+ * Every ring slot owns its data pages (11, or as many as the indirect
+ * segments negotiated, plus one indirect page) with fixed grant
+ * references; a page is granted (read-only for writes) when its request
+ * is submitted and the grant is ended when the response arrives, as Linux
+ * blkfront does without persistent grants. A request of more than 11
+ * pages travels as BLKIF_OP_INDIRECT when the back end offers it.
  */
 #ifndef BLK_FRONTDEV_H
 #define BLK_FRONTDEV_H
@@ -23,13 +25,17 @@
 
 #define FE_SEGS SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST
 #define FE_MAX_SECTORS (FE_SEGS * SRING_BLKIF_SECTORS_PER_PAGE) /* 88 */
+/* Indirect requests use one indirect page: at most 512 segments. */
+#define FE_MAX_INDIRECT SRING_BLKIF_SEGS_PER_INDIRECT_FRAME
 
 typedef void (*fe_done_fn)(void *arg, int16_t status);
 
 struct fe_slot {
-	uint8_t *data;     /* FE_SEGS contiguous pool pages */
-	uint32_t gref0;    /* their grant references: gref0 .. + FE_SEGS-1 */
+	uint8_t *data;     /* pages_per_slot contiguous pool pages */
+	uint32_t gref0;    /* their grant references: gref0 .. + pages - 1 */
 	uint32_t frame0;
+	uint8_t *ind;      /* the indirect page (frame0 + pages, gref ditto) */
+	int ind_granted;
 	uint32_t npages;   /* granted for the request in flight */
 	uint32_t bytes;
 	uint8_t op;
@@ -43,6 +49,7 @@ struct fe_opts {
 	int abi;            /* -1: native */
 	int ring_order;     /* wanted; capped by max-ring-page-order */
 	int timeout_ms;     /* no sign of life from the back end: give up */
+	int indirect;       /* segments per indirect request wanted; 0: off */
 	int verbose;
 };
 
@@ -67,6 +74,8 @@ struct fe_dev {
 	uint32_t info;
 	int feat_flush, feat_discard;
 	uint32_t max_indirect, max_ring_order;
+	uint32_t pages_per_slot; /* data pages a request may use */
+	int use_indirect;
 	int failed;        /* an exit code once the device is unusable */
 };
 
@@ -76,7 +85,10 @@ int fe_connect(struct fe_dev *d, const struct fe_opts *o);
 /* Closing -> Closed handshake, then frees everything. */
 void fe_close(struct fe_dev *d);
 
-/* Queues one request of up to FE_MAX_SECTORS 512-byte sectors (READ,
+/* Largest READ/WRITE request in 512-byte sectors (88, or more with
+ * indirect requests). */
+uint32_t fe_max_sectors(const struct fe_dev *d);
+/* Queues one request of up to fe_max_sectors() 512-byte sectors (READ,
  * WRITE, FLUSH_DISKCACHE with nsect 0, DISCARD with any nsect). Write data
  * is copied into the granted pages now; read data into buf on completion.
  * Return: 0, 1 if no slot is free (poll first), or an exit code. */

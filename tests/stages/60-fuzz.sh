@@ -9,7 +9,7 @@
 #  - every target is built once with AFL++ (afl-clang-fast -fsanitize=fuzzer
 #    links AFL's libFuzzer-compatible driver), and one runs for a few
 #    seconds headless, so the AFL path cannot rot.
-#   SRING_FUZZ_SECONDS (default 30) per target.
+#   SRING_FUZZ_SECONDS (default 30) per target; about 5 minutes in all.
 set -eu
 secs=${SRING_FUZZ_SECONDS:-30}
 root=$(pwd)
@@ -28,7 +28,7 @@ while read -r t src; do
 	[ -f "$root/fuzz/$t.dict" ] && dict=-dict=$root/fuzz/$t.dict
 	echo "--- $t: ${secs}s"
 	if ! "$b/fuzz/${t}_fuzzer" -max_total_time="$secs" -timeout=10 \
-		-max_len=4096 -print_final_stats=1 $dict \
+		-max_len=8400 -print_final_stats=1 $dict \
 		-artifact_prefix="$d/artifacts/" "$d/corpus" >"$d/log.txt" 2>&1; then
 		tail -40 "$d/log.txt"
 		echo "FAIL: $t crashed; input in $d/artifacts/"

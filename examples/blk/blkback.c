@@ -352,12 +352,24 @@ static void conn_kick(struct conn *c)
 	union sring_blkif_request w;
 	int rc = SRING_EMPTY;
 
+	unsigned int budget = c->be.core.l.nr_ents;
+
 	evtchn_drain(c->evt_in);
 	while (!c->dead) {
-		while (!c->dead &&
+		while (!c->dead && budget &&
 		       (rc = sring_blkif_backend_copy_request(&c->be, &w)) ==
-			       SRING_OK)
+			       SRING_OK) {
 			handle_request(c, &w);
+			budget--;
+		}
+		if (!c->dead && budget == 0) {
+			/* A ring's worth done: let the other connections
+			 * have the loop, and come back through our own
+			 * event channel (level-triggered epoll). */
+			evtchn_notify(c->evt_in);
+			rc = SRING_EMPTY;
+			break;
+		}
 		if (c->dead || rc != SRING_EMPTY)
 			break;
 		/* Re-arm req_event and look once more (the library's
@@ -515,9 +527,9 @@ static int conn_connect(struct conn *c, const char **why)
 static void conn_sock(struct conn *c)
 {
 	const char *why = NULL;
-	int rc;
+	int rc, budget = 64; /* messages per wake-up: no peer hogs the loop */
 
-	while (!c->dead && (rc = xb_read(&c->xb, 0)) != 0) {
+	while (!c->dead && budget-- > 0 && (rc = xb_read(&c->xb, 0)) != 0) {
 		if (rc == -1) {
 			if (c->state == XB_CONNECTED)
 				conn_log(c, "vanished");

@@ -196,6 +196,32 @@ seeds['blkif'] = {
         seg(1, 0, 7) + seg(2, 1, 7) + seg(3, 7, 6),
 }
 
+# blkif_front: a = x86_32 | log2(ring) << 1 | small tracker << 7; then
+# 0x80 submit(1 byte), 0x81 push, 0x82 complete, 0x83 final check; peer ops
+# below 0x80. Responses published by op 3 are shaped to name ids in flight
+# (the last payload byte picks one; bit 7 leaves it forged, bit 6 a wrong
+# operation).
+def bf_round(rsp_size, picks):
+    s = b''
+    for i in range(len(picks)):
+        s += bytes([0x80, i & 1])
+    s += bytes([0x81, PUB, len(picks)])
+    for p in picks:
+        s += bytes(rsp_size - 1) + bytes([p])
+    s += bytes([NOTIFY, 0x82, 0x83])
+    return s
+
+seeds['blkif_front'] = {
+    'honest64': bytes([2 << 1]) + bf_round(16, [0, 0]) + bf_round(16, [1]),
+    'honest32': bytes([1 | (3 << 1)]) + bf_round(12, [0, 1, 2]) * 2,
+    'wrong-op': bytes([2 << 1]) + bf_round(16, [0x40]),
+    'forged': bytes([1 << 1]) + bf_round(16, [0x80]),
+    'duplicate': bytes([2 << 1]) + bytes([0x80, 0, 0x81, PUB, 1]) +
+        bytes(15) + bytes([0]) + bytes([0x82, REPLAY, 0, 0x82, 0x82]),
+    'small-tracker': bytes([0x80 | (3 << 1)]) + bytes([0x80, 0]) * 8 +
+        bytes([0x81, 0x83]),
+}
+
 for target, items in seeds.items():
     d = os.path.join('fuzz', 'corpus', target)
     os.makedirs(d, exist_ok=True)

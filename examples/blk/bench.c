@@ -98,54 +98,95 @@ static void progress(double frac, uint64_t done, double secs, int final)
 		fputc('\n', stderr);
 }
 
-static void bench_usage(void)
+void bench_usage(void)
 {
 	blk_die(BLK_EXIT_USAGE,
-		"bench [--pattern rand|seq] [--bs SIZE] [--qd N] "
-		"[--rw READ_PERCENT] [--size BYTES] [--ops N | --seconds S]");
+		"usage: bench [--pattern rand|seq] [--bs SIZE] [--qd N] "
+		"[--rw READ_PERCENT] [--size BYTES] [--ops N | --seconds S] "
+		"(bs up to 16M, qd 1..4096, rw 0..100)");
+}
+
+struct bench_args {
+	uint64_t bs, qd, rw, ops, secs, size;
+	int rnd;
+};
+
+/* Syntax only (the disk is not known yet). 0, or -1. */
+static int bench_parse(int argc, char **argv, struct bench_args *a)
+{
+	unsigned int i;
+	uint64_t v;
+
+	a->bs = 4096;
+	a->qd = 32;
+	a->rw = 100;
+	a->ops = 20000;
+	a->secs = 0;
+	a->size = UINT64_MAX;
+	a->rnd = 1;
+	for (i = 0; i < (unsigned int)argc; i += 2) {
+		const char *o = argv[i], *val = i + 1 < (unsigned int)argc
+							  ? argv[i + 1]
+							  : NULL;
+
+		if (strcmp(o, "--pattern") == 0 && val) {
+			if (strcmp(val, "rand") && strcmp(val, "seq"))
+				return -1;
+			a->rnd = strcmp(val, "rand") == 0;
+			continue;
+		}
+		if (!val || blk_parse_size(val, &v) < 0)
+			return -1;
+		if (strcmp(o, "--bs") == 0)
+			a->bs = v;
+		else if (strcmp(o, "--qd") == 0)
+			a->qd = v;
+		else if (strcmp(o, "--rw") == 0)
+			a->rw = v;
+		else if (strcmp(o, "--size") == 0)
+			a->size = v;
+		else if (strcmp(o, "--ops") == 0)
+			a->ops = v;
+		else if (strcmp(o, "--seconds") == 0)
+			a->secs = v;
+		else
+			return -1;
+	}
+	if (a->bs == 0 || a->bs > (16u << 20) || a->qd == 0 ||
+	    a->qd > 4096 || a->rw > 100 || (!a->secs && !a->ops))
+		return -1;
+	return 0;
+}
+
+int bench_check_args(int argc, char **argv)
+{
+	struct bench_args a;
+
+	return bench_parse(argc, argv, &a);
 }
 
 int bench_run(struct fe_dev *d, int argc, char **argv)
 {
-	uint64_t bs = 4096, qd = 32, rw = 100, ops = 20000, secs = 0, v;
+	struct bench_args a;
+	uint64_t bs, qd, rw, ops, secs;
 	uint64_t size = d->sectors * 512u, seq = 0, issued = 0, t0, tlast;
 	uint64_t align = d->sector_size;
 	unsigned int parts_per, i;
 	struct bench b;
 	struct bop *op;
-	int rnd = 1, tty = isatty(2), rc;
+	int rnd, tty = isatty(2), rc;
 	double el;
 
-	for (i = 0; i < (unsigned int)argc; i += 2) {
-		const char *a = argv[i], *val = i + 1 < (unsigned int)argc
-							  ? argv[i + 1]
-							  : NULL;
-
-		if (strcmp(a, "--pattern") == 0 && val) {
-			if (strcmp(val, "rand") && strcmp(val, "seq"))
-				bench_usage();
-			rnd = strcmp(val, "rand") == 0;
-		} else if (strcmp(a, "--bs") == 0 && val &&
-			   blk_parse_size(val, &v) == 0)
-			bs = v;
-		else if (strcmp(a, "--qd") == 0 && val &&
-			 blk_parse_size(val, &v) == 0)
-			qd = v;
-		else if (strcmp(a, "--rw") == 0 && val &&
-			 blk_parse_size(val, &v) == 0)
-			rw = v;
-		else if (strcmp(a, "--size") == 0 && val &&
-			 blk_parse_size(val, &v) == 0)
-			size = v < size ? v : size;
-		else if (strcmp(a, "--ops") == 0 && val &&
-			 blk_parse_size(val, &v) == 0)
-			ops = v;
-		else if (strcmp(a, "--seconds") == 0 && val &&
-			 blk_parse_size(val, &v) == 0)
-			secs = v;
-		else
-			bench_usage();
-	}
+	if (bench_parse(argc, argv, &a) < 0)
+		bench_usage();
+	bs = a.bs;
+	qd = a.qd;
+	rw = a.rw;
+	ops = a.ops;
+	secs = a.secs;
+	rnd = a.rnd;
+	if (a.size < size)
+		size = a.size;
 	if (bs == 0 || bs % align || bs > (16u << 20) || bs > size ||
 	    qd == 0 || qd > 4096 || rw > 100 || (!secs && !ops))
 		blk_die(BLK_EXIT_USAGE, "bench: bs must be a multiple of %llu "

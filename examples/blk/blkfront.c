@@ -234,7 +234,10 @@ int main(int argc, char **argv)
 		if (nbd_parse_addr(argv[i], &sa) < 0)
 			blk_die(BLK_EXIT_USAGE, "bad address or port '%s'",
 				argv[i]);
-	} else if (strcmp(cmd, "bench") != 0) {
+	} else if (strcmp(cmd, "bench") == 0) {
+		if (bench_check_args(argc - i, argv + i) < 0)
+			bench_usage();
+	} else {
 		blk_msg("unknown command '%s'", cmd);
 		usage();
 	}

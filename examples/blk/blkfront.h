@@ -14,7 +14,10 @@ struct sockaddr_in;
 int nbd_parse_addr(const char *addr_port, struct sockaddr_in *sa);
 /* nbd.c: serves NBD clients one after another until SIGINT/SIGTERM. */
 int nbd_serve(struct fe_dev *d, const char *addr_port);
-/* bench.c */
+/* bench.c; bench_check_args() checks the syntax before connecting (0 or
+ * -1), bench_usage() exits with the usage. */
+int bench_check_args(int argc, char **argv);
+void bench_usage(void);
 int bench_run(struct fe_dev *d, int argc, char **argv);
 
 #endif

@@ -27,6 +27,7 @@ expect 2 "bad OFFSET" "$FR" --socket "$T/x.sock" read xyz 10
 expect 2 "unknown protocol" "$FR" --protocol pdp11-abi info
 expect 3 "cannot connect" "$FR" --socket "$T/x.sock" info
 expect 2 "bad address or port" "$FR" --socket "$T/x.sock" nbd 99999
+expect 2 "usage: bench" "$FR" --socket "$T/x.sock" bench --qd 0
 
 head -c 4M /dev/urandom >"$T/disk.img"
 start_backend ro "$T/disk.img" --read-only

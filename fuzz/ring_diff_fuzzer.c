@@ -9,6 +9,9 @@
  * the four shared index words after every call.
  *
  * The model states the documented behaviour directly:
+ *  - with a publish policy (set_publish(k)), reserving a slot first
+ *    publishes the ones before it once k are unpublished, and the next
+ *    push checks the event from where the previous push left off;
  *  - copy_*() use the last snapshot of the producer index and load it again
  *    only once it is used up; unconsumed_*() and final_check() always load;
  *  - a producer notifies iff the consumer's event lies in (old, new];
@@ -25,6 +28,9 @@
 struct model {
 	/* Sequence numbers are offsets from idx0. */
 	uint32_t f_prod, f_pub;   /* requests queued, published by the front */
+	uint32_t f_chk, b_chk;    /* published when req_event/rsp_event were
+				     last checked (a push) */
+	uint32_t fpe, bpe;        /* publish policies (set_publish) */
 	uint32_t b_cons, b_avail; /* back: consumed, snapshot of req_prod */
 	uint32_t b_prod, b_pub;   /* responses queued, published */
 	uint32_t f_cons, f_avail; /* front: consumed, snapshot of rsp_prod */
@@ -49,7 +55,8 @@ struct dctx {
 
 enum { F_PUT, F_GET, F_PUSH, B_COPY, B_COPY_BATCH, B_PUT, B_GET, B_PUSH,
        F_COPY, F_COPY_BATCH, B_FINAL, F_FINAL, B_UNCONSUMED, F_UNCONSUMED,
-       F_MODERATE, B_MODERATE, F_NOTIFY_OFF, B_NOTIFY_OFF, F_FREE, OP_NR };
+       F_MODERATE, B_MODERATE, F_NOTIFY_OFF, B_NOTIFY_OFF, F_FREE,
+       F_PUBLISH, B_PUBLISH, OP_NR };
 
 /* The notification rule, stated as "event in (old, new]". */
 static int crosses(uint32_t ev, uint32_t old, uint32_t new_idx)
@@ -94,15 +101,20 @@ static void diff_op(struct dctx *c, unsigned int op)
 			if (slot)
 				memcpy(slot, m->req[m->f_prod], c->g.req);
 		}
-		if (want)
+		if (want) {
+			/* Policy: first publish the slots before this one. */
+			if (m->fpe && m->f_prod - m->f_pub >= m->fpe)
+				m->f_pub = m->f_prod;
 			m->f_prod++;
+		}
 		break;
 	case F_PUSH:
 		rc = sring_front_push_requests(&c->f);
-		want = m->f_prod != m->f_pub &&
-		       crosses(m->req_event, m->f_pub, m->f_prod);
+		want = m->f_prod != m->f_chk &&
+		       crosses(m->req_event, m->f_chk, m->f_prod);
 		FUZZ_CHECK(rc == want);
 		m->f_pub = m->f_prod;
+		m->f_chk = m->f_prod;
 		wake(&m->b_asleep, want);
 		break;
 	case B_COPY:
@@ -149,16 +161,20 @@ static void diff_op(struct dctx *c, unsigned int op)
 			if (slot)
 				memcpy(slot, m->rsp[m->b_prod], c->g.rsp);
 		}
-		if (want)
+		if (want) {
+			if (m->bpe && m->b_prod - m->b_pub >= m->bpe)
+				m->b_pub = m->b_prod;
 			m->b_prod++;
+		}
 		break;
 	case B_PUSH:
 		m->b_asleep = 0;
 		rc = sring_back_push_responses(&c->b);
-		want = m->b_prod != m->b_pub &&
-		       crosses(m->rsp_event, m->b_pub, m->b_prod);
+		want = m->b_prod != m->b_chk &&
+		       crosses(m->rsp_event, m->b_chk, m->b_prod);
 		FUZZ_CHECK(rc == want);
 		m->b_pub = m->b_prod;
+		m->b_chk = m->b_prod;
 		wake(&m->f_asleep, want);
 		break;
 	case F_COPY:
@@ -255,6 +271,15 @@ static void diff_op(struct dctx *c, unsigned int op)
 		sring_back_notify_off(&c->b);
 		m->req_event = m->b_cons;
 		break;
+	case F_PUBLISH:
+		m->fpe = sring_fuzzkit_byte(&c->k) % (n + 1u);
+		sring_front_set_publish(&c->f, m->fpe);
+		break;
+	case B_PUBLISH:
+		m->b_asleep = 0;
+		m->bpe = sring_fuzzkit_byte(&c->k) % (n + 1u);
+		sring_back_set_publish(&c->b, m->bpe);
+		break;
 	default:
 		rc = sring_front_free_requests(&c->f);
 		FUZZ_CHECK(rc == (int)(n - (m->f_prod - m->f_cons)));
@@ -270,11 +295,17 @@ static void diff_op(struct dctx *c, unsigned int op)
 	FUZZ_CHECK(fuzz_word(c->area, 4) == (sring_idx_t)(x + m->req_event));
 	FUZZ_CHECK(fuzz_word(c->area, 8) == (sring_idx_t)(x + m->b_pub));
 	FUZZ_CHECK(fuzz_word(c->area, 12) == (sring_idx_t)(x + m->rsp_event));
-	/* No lost wake-up: a sleeper is woken before its threshold is met. */
+	/*
+	 * No lost wake-up: a sleeper is woken before its threshold is met
+	 * by items a push has checked (items a publish policy put out are
+	 * owed a push first: the contract is to push before waiting).
+	 */
 	if (m->b_asleep)
-		FUZZ_CHECK(m->f_pub - m->b_cons < m->b_need);
+		FUZZ_CHECK((int32_t)(m->f_chk - m->b_cons) <
+			   (int32_t)m->b_need);
 	if (m->f_asleep)
-		FUZZ_CHECK(m->b_pub - m->f_cons < m->f_need);
+		FUZZ_CHECK((int32_t)(m->b_chk - m->f_cons) <
+			   (int32_t)m->f_need);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

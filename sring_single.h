@@ -9,6 +9,10 @@
  *   sring/atomic.h
  *   sring/copy.h
  *   sring/ring.h
+ *   sring/fast.h
+ *   sring/flex.h
+ *   sring/proto/blkif.h
+ *   sring/proto/console.h
  *   sring/sring.h
  *
  * Each part keeps its own include guard and documentation; the manual
@@ -191,13 +195,16 @@ typedef uint32_t sring_idx_t;
 #define SRING_LOAD_ACQUIRE(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define SRING_STORE_RELEASE(p, v) \
 	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__) && \
-	!defined(SRING_NO_ASM)
-/* A locked RMW of a stack word is a full fence on x86 (SDM 8.2.2). */
+#if defined(__x86_64__) && !defined(SRING_NO_ASM)
+/*
+ * A locked RMW of a stack word is a full fence on x86 (SDM 8.2.2). Also
+ * under ThreadSanitizer, which models no fences (GCC refuses
+ * __atomic_thread_fence there) and needs none: every access racing across
+ * the fence is itself atomic.
+ */
 #define SRING_MB() \
 	__asm__ __volatile__("lock; orl $0, (%%rsp)" ::: "memory", "cc")
-#elif defined(__i386__) && !defined(__SANITIZE_THREAD__) && \
-	!defined(SRING_NO_ASM)
+#elif defined(__i386__) && !defined(SRING_NO_ASM)
 #define SRING_MB() \
 	__asm__ __volatile__("lock; orl $0, (%%esp)" ::: "memory", "cc")
 #else
@@ -310,9 +317,14 @@ SRING_INLINE void sringi_copy_from_shared(void *dst, const void *src,
 {
 	size_t i;
 #if SRINGI_HAVE_WORDS
-	uintptr_t a = (uintptr_t)dst | (uintptr_t)src | (uintptr_t)n;
+	/*
+	 * n is tested on its own first: when it is a constant that rules a
+	 * word size out, the compiler drops that path entirely (and does
+	 * not warn about it, e.g. -Warray-bounds on a 4-byte object).
+	 */
+	uintptr_t a = (uintptr_t)dst | (uintptr_t)src;
 
-	if ((a & 7u) == 0) {
+	if ((n & 7u) == 0 && (a & 7u) == 0) {
 		const volatile sringi_u64a *s = (const volatile sringi_u64a *)src;
 		sringi_u64a *d = (sringi_u64a *)dst;
 
@@ -320,7 +332,7 @@ SRING_INLINE void sringi_copy_from_shared(void *dst, const void *src,
 			d[i] = s[i];
 		return;
 	}
-	if ((a & 3u) == 0) {
+	if ((n & 3u) == 0 && (a & 3u) == 0) {
 		const volatile sringi_u32a *s = (const volatile sringi_u32a *)src;
 		sringi_u32a *d = (sringi_u32a *)dst;
 
@@ -344,9 +356,9 @@ SRING_INLINE void sringi_copy_to_shared(void *dst, const void *src, size_t n)
 {
 	size_t i;
 #if SRINGI_HAVE_WORDS
-	uintptr_t a = (uintptr_t)dst | (uintptr_t)src | (uintptr_t)n;
+	uintptr_t a = (uintptr_t)dst | (uintptr_t)src;
 
-	if ((a & 7u) == 0) {
+	if ((n & 7u) == 0 && (a & 7u) == 0) {
 		volatile sringi_u64a *d = (volatile sringi_u64a *)dst;
 		const sringi_u64a *s = (const sringi_u64a *)src;
 
@@ -354,7 +366,7 @@ SRING_INLINE void sringi_copy_to_shared(void *dst, const void *src, size_t n)
 			d[i] = s[i];
 		return;
 	}
-	if ((a & 3u) == 0) {
+	if ((n & 3u) == 0 && (a & 3u) == 0) {
 		volatile sringi_u32a *d = (volatile sringi_u32a *)dst;
 		const sringi_u32a *s = (const sringi_u32a *)src;
 
@@ -378,7 +390,7 @@ SRING_INLINE void sringi_zero_shared(void *dst, size_t n)
 	volatile unsigned char *d = (volatile unsigned char *)dst;
 	size_t i = 0;
 #if SRINGI_HAVE_WORDS
-	if ((((uintptr_t)dst | (uintptr_t)n) & 7u) == 0) {
+	if ((n & 7u) == 0 && ((uintptr_t)dst & 7u) == 0) {
 		volatile sringi_u64a *w = (volatile sringi_u64a *)dst;
 
 		for (i = 0; i < n / 8u; i++)
@@ -600,6 +612,8 @@ struct sring_front {
 	uint32_t moderation;       /* final check waits for this many */
 	int broken;                /* 0, or SRING_EPROTO once latched */
 	struct sring_stats stats;
+	uint32_t push_every;       /* publish policy: 0, or every k slots */
+	sring_idx_t req_chk;       /* req_prod when req_event was checked */
 };
 
 /* Back end private state. Never place this in shared memory. */
@@ -613,6 +627,8 @@ struct sring_back {
 	uint32_t moderation;
 	int broken;
 	struct sring_stats stats;
+	uint32_t push_every;
+	sring_idx_t rsp_chk;       /* rsp_prod when rsp_event was checked */
 };
 
 /* ---------------------------------------------------------------------
@@ -819,6 +835,8 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
 	/* A failed attach leaves a ring every call refuses. */
 	f->broken = ok ? 0 : SRING_EINVAL;
 	sringi_stats_clear(&f->stats);
+	f->push_every = 0;
+	f->req_chk = idx;
 	return f->broken;
 }
 
@@ -849,6 +867,8 @@ SRING_INLINE int sring_back_attach(struct sring_back *b,
 	b->moderation = 1;
 	b->broken = ok ? 0 : SRING_EINVAL;
 	sringi_stats_clear(&b->stats);
+	b->push_every = 0;
+	b->rsp_chk = idx;
 	return b->broken;
 }
 
@@ -942,6 +962,17 @@ SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 		SRINGI_STAT(f, full_stalls);
 		return NULL;
 	}
+	/*
+	 * Publish policy: the slots handed out before this one are filled.
+	 * R1 (policy): publishes them; pairs with A2 in the back end. The
+	 * req_event check is left to the next push, whose window starts at
+	 * req_chk and so covers these slots too.
+	 */
+	if (SRING_UNLIKELY(f->push_every != 0) &&
+	    i - f->req_pub >= f->push_every) {
+		SRING_STORE_RELEASE(f->l.req_prod, i);
+		f->req_pub = i;
+	}
 	f->req_prod_pvt = i + 1u;
 	return f->l.req_slots + (size_t)(i & f->mask) * f->l.req_stride;
 }
@@ -974,17 +1005,20 @@ SRING_INLINE int sring_front_put_request(struct sring_front *f,
  *
  * Context: the fence is inside; a front cannot publish without it.
  * Return: 1 if the back end must be notified, else 0 (also when nothing
- * was pending or the ring is broken).
+ * was pending or the ring is broken). With a publish policy, the window
+ * checked is every request published since the last push_requests(),
+ * including those the policy published.
  */
 SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 {
-	sring_idx_t old_idx = f->req_pub, new_idx = f->req_prod_pvt, ev;
+	sring_idx_t old_idx = f->req_chk, new_idx = f->req_prod_pvt, ev;
 
 	if (SRING_UNLIKELY(f->broken) || old_idx == new_idx)
 		return 0;
 	/* R1: publishes the request slots; pairs with A2 in the back end. */
 	SRING_STORE_RELEASE(f->l.req_prod, new_idx);
 	f->req_pub = new_idx;
+	f->req_chk = new_idx;
 	/* F1: req_prod store before req_event load; pairs with F2. */
 	SRING_MB();
 	ev = SRING_LOAD_RELAXED(f->l.req_event);
@@ -994,6 +1028,26 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 	}
 	SRINGI_STAT(f, notify_suppressed);
 	return 0;
+}
+
+/**
+ * sring_front_set_publish() - publish policy: push every k requests.
+ * @f: front end
+ * @k: 0 (the default) publishes only on sring_front_push_requests(); k >= 1
+ *     makes sring_front_get_request() (and put_request) first publish the
+ *     slots handed out before it once k of them are unpublished
+ *
+ * Publishing every 16-64 items keeps both sides busy instead of taking
+ * turns (see bench/README.md). A policy publish is only the release
+ * store of req_prod: no fence, no req_event check. The next
+ * sring_front_push_requests() fences and checks req_event against every
+ * request published since the previous one, so no notification is lost
+ * as long as every batch still ends with it (always push before waiting).
+ * Contract: fill each slot before reserving the next one.
+ */
+SRING_INLINE void sring_front_set_publish(struct sring_front *f, uint32_t k)
+{
+	f->push_every = k;
 }
 
 /**
@@ -1265,6 +1319,12 @@ SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 		SRINGI_STAT(b, full_stalls);
 		return NULL;
 	}
+	/* Publish policy, as in sring_front_get_request(). R2 (policy). */
+	if (SRING_UNLIKELY(b->push_every != 0) &&
+	    i - b->rsp_pub >= b->push_every) {
+		SRING_STORE_RELEASE(b->l.rsp_prod, i);
+		b->rsp_pub = i;
+	}
 	b->rsp_prod_pvt = i + 1u;
 	return b->l.rsp_slots + (size_t)(i & b->mask) * b->l.rsp_stride;
 }
@@ -1291,17 +1351,19 @@ SRING_INLINE int sring_back_put_response(struct sring_back *b,
  * sring_back_push_responses() - publish every response filled so far.
  * @b: back end
  *
- * Return: 1 if the front end must be notified, else 0.
+ * Return: 1 if the front end must be notified, else 0. With a publish
+ * policy, the window checked includes the responses it published.
  */
 SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 {
-	sring_idx_t old_idx = b->rsp_pub, new_idx = b->rsp_prod_pvt, ev;
+	sring_idx_t old_idx = b->rsp_chk, new_idx = b->rsp_prod_pvt, ev;
 
 	if (SRING_UNLIKELY(b->broken) || old_idx == new_idx)
 		return 0;
 	/* R2: publishes the response slots; pairs with A1 in the front. */
 	SRING_STORE_RELEASE(b->l.rsp_prod, new_idx);
 	b->rsp_pub = new_idx;
+	b->rsp_chk = new_idx;
 	/* F3: rsp_prod store before rsp_event load; pairs with F4. */
 	SRING_MB();
 	ev = SRING_LOAD_RELAXED(b->l.rsp_event);
@@ -1311,6 +1373,12 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 	}
 	SRINGI_STAT(b, notify_suppressed);
 	return 0;
+}
+
+/* sring_back_set_publish() - as sring_front_set_publish(), responses. */
+SRING_INLINE void sring_back_set_publish(struct sring_back *b, uint32_t k)
+{
+	b->push_every = k;
 }
 
 /**
@@ -1501,6 +1569,11 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	{ \
 		sring_front_set_moderation(&f->core, k); \
 	} \
+	SRINGI_UNUSED SRING_INLINE void name##_front_set_publish(struct name##_front *f, \
+						   uint32_t k) \
+	{ \
+		sring_front_set_publish(&f->core, k); \
+	} \
 	SRINGI_UNUSED SRING_INLINE void name##_front_notify_off(struct name##_front *f) \
 	{ \
 		sring_front_notify_off(&f->core); \
@@ -1547,6 +1620,11 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	{ \
 		sring_back_set_moderation(&b->core, k); \
 	} \
+	SRINGI_UNUSED SRING_INLINE void name##_back_set_publish(struct name##_back *b, \
+						  uint32_t k) \
+	{ \
+		sring_back_set_publish(&b->core, k); \
+	} \
 	SRINGI_UNUSED SRING_INLINE void name##_back_notify_off(struct name##_back *b) \
 	{ \
 		sring_back_notify_off(&b->core); \
@@ -1559,6 +1637,3536 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 
 #endif /* SRING_RING_H */
 
+/* ======== sring/fast.h ======== */
+
+/* SPDX-License-Identifier: MIT */
+/*
+ * sring/fast.h - sring's own shared layout, for peers that are both sring
+ * (userspace IPC, a unikernel and its own backend). Not Xen-compatible.
+ *
+ * Same ring, same API, same rules as ring.h (the core serves both
+ * layouts); only where the bytes are differs, chosen from measurement
+ * (bench/README.md):
+ *  - responses have their own array, so a request slot's line never
+ *    travels back to the front (in the Xen layout a response overwrites
+ *    its request: every slot line crosses between the CPUs twice);
+ *  - each side's index and event words sit on a cache line of their own,
+ *    written only by that side (Xen puts all four in one line);
+ *  - a header with a magic and a version, so a peer can recognise it.
+ * Both sides choose it at init, agreed out of band (as Xen's
+ * ring-page-order): nothing in the shared page switches layouts.
+ * docs/fast-layout.md is the specification.
+ *
+ * Quick start (after SRING_DEFINE_RING_TYPES(demo, req_t, rsp_t)):
+ *
+ *   SRING_DEFINE_FAST_LAYOUT(demo);
+ *   size_t bytes = demo_fast_bytes(64);      64 slots
+ *   front: demo_fast_init(page, bytes); demo_front_fast_attach(&f, page,
+ *          bytes, 0);
+ *   back:  demo_back_fast_attach(&b, page, bytes, 0);   checks the header
+ *   then every demo_front_* / demo_back_* call works as with ring.h.
+ *
+ * The shared area (native-endian, 64-byte aligned)
+ * ------------------------------------------------
+ *
+ *   offset  size  field       written by  meaning
+ *        0     4  magic       front, init SRING_FAST_MAGIC
+ *        4     4  version     front, init SRING_FAST_VERSION
+ *        8     4  nr_ents     front, init N (checked, never trusted)
+ *       12     4  req_size    front, init bytes per request
+ *       16     4  rsp_size    front, init bytes per response
+ *       20    44  (zero)
+ *       64     4  req_prod    front       requests published so far
+ *       68     4  rsp_event   front       "notify me when rsp_prod passes"
+ *       72    56  (zero)
+ *      128     4  rsp_prod    back        responses published so far
+ *      132     4  req_event   back        "notify me when req_prod passes"
+ *      136    56  (zero)
+ *      192   N*Q  requests    front       Q = req_size rounded up to 8
+ *        R   N*P  responses   back        R = 192 + N*Q rounded up to 64,
+ *                                         P = rsp_size rounded up to 8
+ *
+ * Index rules, ordering (R1/A2/F1..F4) and the notification rule are
+ * ring.h's, word for word; response i goes in response slot i & (N-1).
+ */
+#ifndef SRING_FAST_H
+#define SRING_FAST_H
+
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "sRFL" read as a little-endian word; byte-swapped on a foreign peer. */
+#define SRING_FAST_MAGIC 0x4c465273u
+#define SRING_FAST_VERSION 1u
+#define SRING_FAST_ALIGN 64u
+
+/* Offsets of the fixed part (bytes). */
+#define SRING_FAST_OFF_FRONT 64u  /* req_prod, rsp_event */
+#define SRING_FAST_OFF_BACK 128u  /* rsp_prod, req_event */
+#define SRING_FAST_OFF_SLOTS 192u
+
+/* The fixed 192 bytes before the request slots. */
+struct sring_fast_shared {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t nr_ents;
+	uint32_t req_size;
+	uint32_t rsp_size;
+	uint8_t pad0[44];
+	sring_idx_t req_prod;
+	sring_idx_t rsp_event;
+	uint8_t pad1[56];
+	sring_idx_t rsp_prod;
+	sring_idx_t req_event;
+	uint8_t pad2[56];
+};
+
+SRING_STATIC_ASSERT(sizeof(struct sring_fast_shared) == SRING_FAST_OFF_SLOTS,
+		    sring_fast_shared_is_192_bytes);
+
+SRING_INLINE size_t sringi_fast_round(size_t x, size_t a)
+{
+	return (x + (a - 1u)) & ~(a - 1u);
+}
+
+/*
+ * Bytes of the layout with n slots, or 0 if the sizes are unusable (0,
+ * over 2^31 - 1 or a size_t overflow).
+ */
+SRING_INLINE size_t sringi_fast_need(uint32_t n, size_t req_size,
+				     size_t rsp_size)
+{
+	size_t q, p, r;
+
+	if (req_size == 0 || rsp_size == 0 || req_size > 0x7fffffffu ||
+	    rsp_size > 0x7fffffffu)
+		return 0;
+	q = sringi_fast_round(req_size, 8u);
+	p = sringi_fast_round(rsp_size, 8u);
+	/* Overflow guard without a division: n <= 2^31, q, p < 2^31 + 8. */
+	if (sizeof(size_t) < 8 && ((uint64_t)n * (q + p) + 256u) >
+				  (uint64_t)(size_t)-1)
+		return 0;
+	r = sringi_fast_round(SRING_FAST_OFF_SLOTS + (size_t)n * q,
+			      SRING_FAST_ALIGN);
+	return r + (size_t)n * p;
+}
+
+/**
+ * sring_fast_bytes() - bytes a fast-layout area of n slots needs.
+ * @n: slots, a power of two
+ * @req_size: bytes per request
+ * @rsp_size: bytes per response
+ *
+ * Return: the size, or 0 for unusable arguments.
+ */
+SRING_INLINE size_t sring_fast_bytes(uint32_t n, size_t req_size,
+				     size_t rsp_size)
+{
+	if (n == 0 || (n & (n - 1u)) != 0 || n > 0x80000000u)
+		return 0;
+	return sringi_fast_need(n, req_size, rsp_size);
+}
+
+/**
+ * sring_fast_slots() - slots of a fast-layout area of bytes bytes.
+ *
+ * Return: the largest power of two N (at most 2^31) whose layout fits in
+ * @bytes, or 0 if not even one slot fits. Computed by doubling: no
+ * run-time division (a libgcc call on some 32-bit targets).
+ */
+SRING_INLINE uint32_t sring_fast_slots(size_t bytes, size_t req_size,
+				       size_t rsp_size)
+{
+	uint32_t n = 1;
+	size_t need = sringi_fast_need(1, req_size, rsp_size);
+
+	if (need == 0 || need > bytes)
+		return 0;
+	while (n < 0x80000000u) {
+		need = sringi_fast_need(n * 2u, req_size, rsp_size);
+		if (need == 0 || need > bytes)
+			break;
+		n *= 2u;
+	}
+	return n;
+}
+
+/**
+ * sring_fast_layout() - describe a fast-layout area for the ring.h core.
+ * @l: filled in on success
+ * @shared: the area, 64-byte aligned
+ * @bytes: its size
+ * @req_size: bytes per request
+ * @rsp_size: bytes per response
+ *
+ * Context: touches no shared memory (the header is checked by
+ * sring_fast_check(), which the attach functions call).
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_fast_layout(struct sring_layout *l, void *shared,
+				   size_t bytes, size_t req_size,
+				   size_t rsp_size)
+{
+	struct sring_fast_shared *h = (struct sring_fast_shared *)shared;
+	unsigned char *base = (unsigned char *)shared;
+	uint32_t n;
+	size_t q, r;
+
+	if (!l || !shared ||
+	    ((uintptr_t)shared & (SRING_FAST_ALIGN - 1u)) != 0)
+		return SRING_EINVAL;
+	n = sring_fast_slots(bytes, req_size, rsp_size);
+	if (n == 0)
+		return SRING_EINVAL;
+	q = sringi_fast_round(req_size, 8u);
+	r = sringi_fast_round(SRING_FAST_OFF_SLOTS + (size_t)n * q,
+			      SRING_FAST_ALIGN);
+	l->req_prod = &h->req_prod;
+	l->req_event = &h->req_event;
+	l->rsp_prod = &h->rsp_prod;
+	l->rsp_event = &h->rsp_event;
+	l->req_slots = base + SRING_FAST_OFF_SLOTS;
+	l->rsp_slots = base + r;
+	l->req_stride = (uint32_t)q;
+	l->rsp_stride = (uint32_t)sringi_fast_round(rsp_size, 8u);
+	l->req_size = (uint32_t)req_size;
+	l->rsp_size = (uint32_t)rsp_size;
+	l->nr_ents = n;
+	return SRING_OK;
+}
+
+/**
+ * sring_fast_init_at() - initialise a fast-layout area at an index.
+ * @shared: the area, 64-byte aligned
+ * @bytes: its size
+ * @req_size: bytes per request
+ * @rsp_size: bytes per response
+ * @idx: starting value of both producer indices
+ *
+ * Zeroes all @bytes, writes the header, sets both producer indices to
+ * @idx and both event indices to @idx + 1.
+ *
+ * Context: the side that owns the area (the front), before the peer
+ * attaches.
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_fast_init_at(void *shared, size_t bytes,
+				    size_t req_size, size_t rsp_size,
+				    sring_idx_t idx)
+{
+	struct sring_fast_shared *h = (struct sring_fast_shared *)shared;
+	struct sring_layout l;
+	int rc = sring_fast_layout(&l, shared, bytes, req_size, rsp_size);
+
+	if (rc != SRING_OK)
+		return rc;
+	sringi_zero_shared(shared, bytes);
+	SRING_STORE_RELAXED(&h->magic, SRING_FAST_MAGIC);
+	SRING_STORE_RELAXED(&h->version, SRING_FAST_VERSION);
+	SRING_STORE_RELAXED(&h->nr_ents, l.nr_ents);
+	SRING_STORE_RELAXED(&h->req_size, (uint32_t)req_size);
+	SRING_STORE_RELAXED(&h->rsp_size, (uint32_t)rsp_size);
+	SRING_STORE_RELAXED(&h->req_prod, idx);
+	SRING_STORE_RELAXED(&h->rsp_prod, idx);
+	SRING_STORE_RELAXED(&h->req_event, (sring_idx_t)(idx + 1u));
+	SRING_STORE_RELAXED(&h->rsp_event, (sring_idx_t)(idx + 1u));
+	return SRING_OK;
+}
+
+/**
+ * sring_fast_check() - does the header say what we expect?
+ * @shared: the area
+ * @bytes: its size as we know it
+ * @req_size: bytes per request
+ * @rsp_size: bytes per response
+ *
+ * Reads each header word once. The header only detects a peer that
+ * disagrees (another layout, version, ring size or message size, or the
+ * other byte order); what we use is always computed locally.
+ * Return: SRING_OK, or SRING_EINVAL on any mismatch.
+ */
+SRING_INLINE int sring_fast_check(void *shared, size_t bytes,
+				  size_t req_size, size_t rsp_size)
+{
+	struct sring_fast_shared *h = (struct sring_fast_shared *)shared;
+	struct sring_layout l;
+
+	if (sring_fast_layout(&l, shared, bytes, req_size, rsp_size) !=
+	    SRING_OK)
+		return SRING_EINVAL;
+	if (SRING_LOAD_RELAXED(&h->magic) != SRING_FAST_MAGIC ||
+	    SRING_LOAD_RELAXED(&h->version) != SRING_FAST_VERSION ||
+	    SRING_LOAD_RELAXED(&h->nr_ents) != l.nr_ents ||
+	    SRING_LOAD_RELAXED(&h->req_size) != (uint32_t)req_size ||
+	    SRING_LOAD_RELAXED(&h->rsp_size) != (uint32_t)rsp_size)
+		return SRING_EINVAL;
+	return SRING_OK;
+}
+
+/**
+ * sring_front_fast_attach() - front end on a fast-layout area.
+ * @f: private state
+ * @shared, @bytes, @req_size, @rsp_size: as sring_fast_check()
+ * @idx: the index both producer indices stand at
+ *
+ * Return: SRING_OK, or SRING_EINVAL (bad area or header; the ring is then
+ * latched as by sring_front_attach()).
+ */
+SRING_INLINE int sring_front_fast_attach(struct sring_front *f, void *shared,
+					 size_t bytes, size_t req_size,
+					 size_t rsp_size, sring_idx_t idx)
+{
+	struct sring_layout l;
+	int rc = sring_fast_check(shared, bytes, req_size, rsp_size);
+
+	if (rc == SRING_OK)
+		rc = sring_fast_layout(&l, shared, bytes, req_size, rsp_size);
+	return sring_front_attach(f, rc == SRING_OK ? &l : NULL, idx);
+}
+
+/* sring_back_fast_attach() - the back end's sring_front_fast_attach(). */
+SRING_INLINE int sring_back_fast_attach(struct sring_back *b, void *shared,
+					size_t bytes, size_t req_size,
+					size_t rsp_size, sring_idx_t idx)
+{
+	struct sring_layout l;
+	int rc = sring_fast_check(shared, bytes, req_size, rsp_size);
+
+	if (rc == SRING_OK)
+		rc = sring_fast_layout(&l, shared, bytes, req_size, rsp_size);
+	return sring_back_attach(b, rc == SRING_OK ? &l : NULL, idx);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+/**
+ * SRING_DEFINE_FAST_LAYOUT() - fast-layout set-up for a ring type.
+ * @name: a name already given to SRING_DEFINE_RING_TYPES()
+ *
+ * Generates name_fast_bytes(n), name_fast_init(shared, bytes),
+ * name_fast_init_at(shared, bytes, idx), name_front_fast_attach(f, shared,
+ * bytes, idx) and name_back_fast_attach(b, shared, bytes, idx). Every other
+ * name_front_* / name_back_* function then works unchanged.
+ */
+#define SRING_DEFINE_FAST_LAYOUT(name) \
+	SRINGI_UNUSED SRING_INLINE size_t name##_fast_bytes(uint32_t n) \
+	{ \
+		return sring_fast_bytes(n, \
+			sizeof(((union name##_sring_entry *)0)->req), \
+			sizeof(((union name##_sring_entry *)0)->rsp)); \
+	} \
+	SRINGI_UNUSED SRING_INLINE int name##_fast_init_at(void *shared, \
+					     size_t bytes, sring_idx_t idx) \
+	{ \
+		return sring_fast_init_at(shared, bytes, \
+			sizeof(((union name##_sring_entry *)0)->req), \
+			sizeof(((union name##_sring_entry *)0)->rsp), idx); \
+	} \
+	SRINGI_UNUSED SRING_INLINE int name##_fast_init(void *shared, \
+					  size_t bytes) \
+	{ \
+		return name##_fast_init_at(shared, bytes, 0); \
+	} \
+	SRINGI_UNUSED SRING_INLINE int name##_front_fast_attach( \
+		struct name##_front *f, void *shared, size_t bytes, \
+		sring_idx_t idx) \
+	{ \
+		return sring_front_fast_attach(&f->core, shared, bytes, \
+			sizeof(((union name##_sring_entry *)0)->req), \
+			sizeof(((union name##_sring_entry *)0)->rsp), idx); \
+	} \
+	SRINGI_UNUSED SRING_INLINE int name##_back_fast_attach( \
+		struct name##_back *b, void *shared, size_t bytes, \
+		sring_idx_t idx) \
+	{ \
+		return sring_back_fast_attach(&b->core, shared, bytes, \
+			sizeof(((union name##_sring_entry *)0)->req), \
+			sizeof(((union name##_sring_entry *)0)->rsp), idx); \
+	} \
+	typedef int name##_fast_layout_end_
+
+#endif /* SRING_FAST_H */
+
+/* ======== sring/flex.h ======== */
+
+/* SPDX-License-Identifier: MIT */
+/*
+ * sring/flex.h - one-way byte-stream rings ("flex rings"), wire-compatible
+ * with Xen's DEFINE_XEN_FLEX_RING and the console page, hardened against a
+ * hostile peer.
+ *
+ * A writer copies bytes into a power-of-two data area and advances a
+ * free-running 32-bit producer index; a reader copies them out and advances
+ * a consumer index. Consoles, 9pfs, pvcalls and vchan-style channels use a
+ * pair of these, one per direction. The library is handed pointers to the
+ * two shared index words and the data area; the size is private.
+ *
+ * Quick start
+ * -----------
+ *
+ *   writer:                                 reader:
+ *   sring_flex_writer_init(&w, &p->prod,    sring_flex_reader_init(&r,
+ *           &p->cons, p->data, size);              &p->prod, &p->cons,
+ *   n = sring_flex_write(&w, buf, len);            p->data, size);
+ *   if (sring_flex_push(&w) > 0)            for (;;) {
+ *           notify_reader();                  while ((n = sring_flex_read(
+ *   if (n < len &&                                    &r, buf, sizeof(buf))) > 0)
+ *       sring_flex_final_check(&w, 1) == 0)         consume(buf, n);
+ *           sleep_until_event();              if (n < 0) goto broken;
+ *                                             if (sring_flex_push(&r) > 0)
+ *                                                     notify_writer();
+ *                                             if (sring_flex_final_check(&r, 1)
+ *                                                 == 0)
+ *                                                     sleep_until_event();
+ *                                           }
+ *
+ * Data-moving calls (write, reserve/commit, read, spans/release) only move
+ * the caller's private index; sring_flex_push() publishes it and says
+ * whether the peer must be notified. Batch as many moves as you like
+ * before one push.
+ *
+ * Shared state
+ * ------------
+ *
+ *   word        written by  meaning
+ *   prod        writer      bytes written so far (free-running)
+ *   cons        reader      bytes consumed so far (free-running)
+ *   prod_event  reader      optional: "notify me when prod passes this"
+ *   cons_event  writer      optional: "notify me when cons passes this"
+ *   data[size]  writer      byte i of the stream is data[i & (size - 1)]
+ *
+ * Ready-made layouts: sring_flex_xen_layout() (Xen's flex index page: no
+ * event words), sring_flex_native_layout() (sring's own, with event words)
+ * and sring/proto/console.h (the Xen console page: no event words).
+ *
+ * Validation
+ * ----------
+ *
+ * Every load of the peer's index is checked on the raw 32-bit values,
+ * never on masked ones (Xen's name_queued() masks first and silently
+ * returns a wrong count; libvchan's copy of that logic was XSA-86):
+ *
+ *   reader, prod loaded:  last_prod <= prod <= our published cons + size
+ *   writer, cons loaded:  last_cons <= cons <= our published prod
+ *
+ * (all "<=" are on unsigned distances, so crossing 2^32 is ordinary). A
+ * violation returns SRING_EPROTO and latches the ring broken: every later
+ * call returns SRING_EPROTO without touching shared memory. Every copy is
+ * bounded by the private size, so no index or length a peer writes can
+ * move a copy outside data[0..size).
+ *
+ * Ordering (labels are used at each ordering point in the code)
+ * -------------------------------------------------------------
+ *
+ *   writer                                  reader
+ *   A1 acquire-load cons (room?)            .
+ *   copy bytes into data                    .
+ *   R1 release-store prod  -------------->  A2 acquire-load prod
+ *   F1 full fence                           .  copy bytes out of data
+ *   load prod_event or cons (notify?)       .
+ *   .                       <------------   R2 release-store cons
+ *   A1 (next room check) sees the reader's  F2 full fence
+ *      reads done before it overwrites      load cons_event or prod (notify?)
+ *
+ *   before sleeping (final check):
+ *   store cons_event (if any)               store prod_event (if any)
+ *   F3 full fence (pairs with F2)           F4 full fence (pairs with F1)
+ *   A1 re-load cons                         A2 re-load prod
+ *
+ * R2 is a release store so that the reader's copies out of data are done
+ * before the writer can see the space as free and overwrite it. Without
+ * event words a side's "arm" is its own published index, so F1 also
+ * pairs with F2 (and F3 with F4): whichever fence follows the last store
+ * of an index orders it before the load of the other.
+ *
+ * Notification rules
+ * ------------------
+ *
+ * With event words (event-index suppression, Xen's rule):
+ *   the reader that waits for k bytes sets prod_event = cons + k;
+ *   the writer that waits for k free bytes sets cons_event = prod - size + k;
+ *   a push from old to new notifies iff the peer's event is in (old, new]:
+ *     notify = (uint32_t)(new - event) < (uint32_t)(new - old)
+ *
+ * Without event words (Xen's flex page, the console page), a push loads the
+ * peer's index after F1/F2 and applies a conservative rule. Let W ("wake",
+ * private, both sides agree on it out of band) be the most bytes either
+ * side ever waits for in sring_flex_final_check(); then
+ *   writer push old->new notifies iff the reader had fewer than W bytes
+ *     unread before it:           old - cons < W      (cons <= old)
+ *   reader push old->new notifies iff the writer had fewer than W bytes
+ *     of room before it:          size - (prod - old) < W
+ * Proof sketch: a sleeping reader published cons, fenced and saw
+ * prod == P with P - cons < k <= W. The first push it did not see has
+ * old == P; by F1/F4 that push sees the sleeper's cons, so old - cons < W
+ * and it notifies. The writer's case is the mirror image. The default W is
+ * size, which notifies on every push that moved an index: that is what
+ * Xen's own flex and console peers expect, since they do not fence
+ * between publishing and re-checking. Two sring peers that only wait for
+ * single bytes (streams) can use sring_flex_set_wake(r, 1): the writer
+ * then notifies only when the ring was empty, the reader only when it was
+ * full.
+ *
+ * Hooks: SRING_INLINE, SRING_ASSERT (local misuse only), the five ordering
+ * macros of atomic.h. Freestanding: only <stddef.h> and <stdint.h>; bytes
+ * move with the word loops of copy.h, never through memcpy.
+ */
+#ifndef SRING_FLEX_H
+#define SRING_FLEX_H
+
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Roles. */
+#define SRING_FLEX_WRITER 1
+#define SRING_FLEX_READER 2
+
+/* Largest data area: every count fits in an int. */
+#define SRING_FLEX_MAX_SIZE 0x40000000u
+
+/* Bytes of the length prefix of sring_flex_write_msg() frames. */
+#define SRING_FLEX_MSG_HDR 4u
+
+/*
+ * Where one ring's shared words and data are. Private; never shared.
+ * prod_event and cons_event are both NULL (layout without event words) or
+ * both set.
+ */
+struct sring_flex_layout {
+	sring_idx_t *prod;        /* written by the writer */
+	sring_idx_t *cons;        /* written by the reader */
+	sring_idx_t *prod_event;  /* written by the reader, or NULL */
+	sring_idx_t *cons_event;  /* written by the writer, or NULL */
+	unsigned char *data;      /* size bytes */
+	uint32_t size;            /* power of two, 1..SRING_FLEX_MAX_SIZE */
+};
+
+/* A contiguous piece of the data area (zero-copy access). */
+struct sring_flex_span {
+	unsigned char *p;  /* NULL when len is 0 */
+	uint32_t len;
+};
+
+/* One side of one ring. Private state: never place it in shared memory. */
+struct sring_flex {
+	sring_idx_t *prod;
+	sring_idx_t *cons;
+	sring_idx_t *prod_event;
+	sring_idx_t *cons_event;
+	unsigned char *data;
+	uint32_t size;      /* never read from shared memory */
+	uint32_t mask;      /* size - 1 */
+	uint32_t wake;      /* most bytes either side waits for (no events) */
+	sring_idx_t pvt;    /* own index: bytes written / consumed so far */
+	sring_idx_t pub;    /* own index as last published */
+	sring_idx_t peer;   /* last validated value of the peer's index */
+	uint32_t resv;      /* writer: bytes reserved at pvt, not committed */
+	int role;           /* SRING_FLEX_WRITER or SRING_FLEX_READER */
+	int broken;         /* 0, or SRING_EPROTO once latched */
+};
+
+/* ---------------------------------------------------------------------
+ * Stateless helpers (for macro layers such as a DEFINE_XEN_FLEX_RING
+ * drop-in, which get indices rather than a struct sring_flex)
+ * ------------------------------------------------------------------- */
+
+SRING_INLINE int sringi_flex_size_ok(uint32_t size)
+{
+	return size != 0 && size <= SRING_FLEX_MAX_SIZE &&
+	       (size & (size - 1u)) == 0;
+}
+
+/**
+ * sring_flex_queued() - bytes between two raw indices, validated.
+ * @prod: producer index as loaded (once) from shared memory
+ * @cons: consumer index
+ * @size: ring size (power of two, at most SRING_FLEX_MAX_SIZE)
+ *
+ * Unlike Xen's name_queued(), the check is made before any masking.
+ * Return: prod - cons (0..size), or SRING_EPROTO if that exceeds size,
+ * or SRING_EINVAL for a bad size.
+ */
+SRING_INLINE int sring_flex_queued(sring_idx_t prod, sring_idx_t cons,
+				   uint32_t size)
+{
+	if (!sringi_flex_size_ok(size))
+		return SRING_EINVAL;
+	if ((sring_idx_t)(prod - cons) > size)
+		return SRING_EPROTO;
+	return (int)(sring_idx_t)(prod - cons);
+}
+
+/**
+ * sring_flex_copy_out() - copy n stream bytes starting at index idx out of
+ * a data area, across the wrap.
+ * @data: the data area (shared)
+ * @size: its size (power of two)
+ * @idx: stream index of the first byte (any value: it is masked)
+ * @dst: private destination
+ * @n: bytes; more than size is clamped to size
+ *
+ * Every shared byte is read once; no byte outside data[0..size) is read.
+ * Return: bytes copied (n clamped), or 0 for a bad size.
+ */
+SRING_INLINE uint32_t sring_flex_copy_out(const unsigned char *data,
+					  uint32_t size, sring_idx_t idx,
+					  void *dst, uint32_t n)
+{
+	uint32_t off, first;
+
+	if (!sringi_flex_size_ok(size))
+		return 0;
+	if (n > size)
+		n = size;
+	off = idx & (size - 1u);
+	first = size - off;
+	if (first > n)
+		first = n;
+	sringi_copy_from_shared(dst, data + off, first);
+	if (n > first)
+		sringi_copy_from_shared((unsigned char *)dst + first, data,
+					n - first);
+	return n;
+}
+
+/**
+ * sring_flex_copy_in() - copy n private bytes into a data area at stream
+ * index idx, across the wrap.
+ * @data: the data area (shared)
+ * @size: its size (power of two)
+ * @idx: stream index of the first byte
+ * @src: private source
+ * @n: bytes; more than size is clamped to size
+ *
+ * Return: bytes copied, or 0 for a bad size.
+ */
+SRING_INLINE uint32_t sring_flex_copy_in(unsigned char *data, uint32_t size,
+					 sring_idx_t idx, const void *src,
+					 uint32_t n)
+{
+	uint32_t off, first;
+
+	if (!sringi_flex_size_ok(size))
+		return 0;
+	if (n > size)
+		n = size;
+	off = idx & (size - 1u);
+	first = size - off;
+	if (first > n)
+		first = n;
+	sringi_copy_to_shared(data + off, src, first);
+	if (n > first)
+		sringi_copy_to_shared(data, (const unsigned char *)src + first,
+				      n - first);
+	return n;
+}
+
+/* Xen's rule: event lies in (old_idx, new_idx]. */
+SRING_INLINE int sringi_flex_crossed(sring_idx_t event, sring_idx_t new_idx,
+				     sring_idx_t old_idx)
+{
+	return (sring_idx_t)(new_idx - event) <
+	       (sring_idx_t)(new_idx - old_idx);
+}
+
+/* ---------------------------------------------------------------------
+ * Set-up
+ * ------------------------------------------------------------------- */
+
+SRING_INLINE int sringi_flex_layout_ok(const struct sring_flex_layout *l)
+{
+	return l && l->prod && l->cons && l->data &&
+	       sringi_flex_size_ok(l->size) &&
+	       (l->prod_event == NULL) == (l->cons_event == NULL);
+}
+
+/**
+ * sring_flex_shared_init() - initialise a ring's shared words and data.
+ * @l: the layout
+ * @idx: starting value of prod and cons
+ *
+ * Zeroes the data area (nothing of ours that was in those pages reaches
+ * the peer) and sets prod = cons = idx, prod_event = idx + 1 (the first
+ * byte is announced) and cons_event = idx (the writer waits for nothing).
+ *
+ * Context: whoever creates the shared area, before either side starts.
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_flex_shared_init(const struct sring_flex_layout *l,
+					sring_idx_t idx)
+{
+	if (!sringi_flex_layout_ok(l))
+		return SRING_EINVAL;
+	sringi_zero_shared(l->data, l->size);
+	SRING_STORE_RELAXED(l->prod, idx);
+	SRING_STORE_RELAXED(l->cons, idx);
+	if (l->prod_event) {
+		SRING_STORE_RELAXED(l->prod_event, (sring_idx_t)(idx + 1u));
+		SRING_STORE_RELAXED(l->cons_event, idx);
+	}
+	return SRING_OK;
+}
+
+/**
+ * sring_flex_attach() - set up one side of a ring at an agreed index.
+ * @r: private state to initialise
+ * @role: SRING_FLEX_WRITER or SRING_FLEX_READER
+ * @l: where the shared words and data are
+ * @idx: the index prod and cons both stand at (0 for a new ring)
+ *
+ * Context: reads and writes no shared memory. The wake threshold starts
+ * at l->size (notify on every push without event words).
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_flex_attach(struct sring_flex *r, int role,
+				   const struct sring_flex_layout *l,
+				   sring_idx_t idx)
+{
+	if (!r || !sringi_flex_layout_ok(l) ||
+	    (role != SRING_FLEX_WRITER && role != SRING_FLEX_READER))
+		return SRING_EINVAL;
+	r->prod = l->prod;
+	r->cons = l->cons;
+	r->prod_event = l->prod_event;
+	r->cons_event = l->cons_event;
+	r->data = l->data;
+	r->size = l->size;
+	r->mask = l->size - 1u;
+	r->wake = l->size;
+	r->pvt = idx;
+	r->pub = idx;
+	r->peer = idx;
+	r->resv = 0;
+	r->role = role;
+	r->broken = 0;
+	return SRING_OK;
+}
+
+/**
+ * sring_flex_resume() - set up one side of a live ring from its indices.
+ * @r: private state to initialise
+ * @role: SRING_FLEX_WRITER or SRING_FLEX_READER
+ * @l: the layout
+ *
+ * For joining a ring whose indices are not known out of band (a console
+ * daemon restarting, a guest after kexec). Loads prod and cons once each
+ * and adopts them if prod - cons <= size. The peer chose these values, so
+ * they are validated like any other; they cannot make us copy outside the
+ * data area, only decide where in the stream we start.
+ *
+ * Return: SRING_OK, SRING_EINVAL, or SRING_EPROTO (r is then set up and
+ * latched broken).
+ */
+SRING_INLINE int sring_flex_resume(struct sring_flex *r, int role,
+				   const struct sring_flex_layout *l)
+{
+	sring_idx_t p, c;
+	int rc = sring_flex_attach(r, role, l, 0);
+
+	if (rc != SRING_OK)
+		return rc;
+	/* A1/A2: as in the refresh functions below. */
+	p = SRING_LOAD_ACQUIRE(l->prod);
+	c = SRING_LOAD_ACQUIRE(l->cons);
+	if ((sring_idx_t)(p - c) > l->size) {
+		r->broken = SRING_EPROTO;
+		return SRING_EPROTO;
+	}
+	r->pvt = r->pub = role == SRING_FLEX_WRITER ? p : c;
+	r->peer = role == SRING_FLEX_WRITER ? c : p;
+	return SRING_OK;
+}
+
+/* sring_flex_writer_init() - writer at index 0, layout without events. */
+SRING_INLINE int sring_flex_writer_init(struct sring_flex *w,
+					sring_idx_t *prod, sring_idx_t *cons,
+					void *data, size_t size)
+{
+	struct sring_flex_layout l;
+
+	if (size > SRING_FLEX_MAX_SIZE)
+		return SRING_EINVAL;
+	l.prod = prod;
+	l.cons = cons;
+	l.prod_event = NULL;
+	l.cons_event = NULL;
+	l.data = (unsigned char *)data;
+	l.size = (uint32_t)size;
+	return sring_flex_attach(w, SRING_FLEX_WRITER, &l, 0);
+}
+
+/* sring_flex_reader_init() - reader at index 0, layout without events. */
+SRING_INLINE int sring_flex_reader_init(struct sring_flex *r,
+					sring_idx_t *prod, sring_idx_t *cons,
+					void *data, size_t size)
+{
+	struct sring_flex_layout l;
+
+	if (size > SRING_FLEX_MAX_SIZE)
+		return SRING_EINVAL;
+	l.prod = prod;
+	l.cons = cons;
+	l.prod_event = NULL;
+	l.cons_event = NULL;
+	l.data = (unsigned char *)data;
+	l.size = (uint32_t)size;
+	return sring_flex_attach(r, SRING_FLEX_READER, &l, 0);
+}
+
+/**
+ * sring_flex_set_wake() - the wake threshold W of a ring without event
+ * words (see "Notification rules" above).
+ * @r: either side
+ * @w: 1..size; both sides must use the same value, and neither may ever
+ *     call sring_flex_final_check() with k > w. Out of range values are
+ *     clamped.
+ *
+ * Ignored when the layout has event words.
+ */
+SRING_INLINE void sring_flex_set_wake(struct sring_flex *r, uint32_t w)
+{
+	r->wake = w == 0 ? 1u : (w > r->size ? r->size : w);
+}
+
+/* sring_flex_size() - the private size of the data area. */
+SRING_INLINE uint32_t sring_flex_size(const struct sring_flex *r)
+{
+	return r->size;
+}
+
+/* sring_flex_broken() - SRING_EPROTO once the peer broke the rules. */
+SRING_INLINE int sring_flex_broken(const struct sring_flex *r)
+{
+	return r->broken;
+}
+
+/* sring_flex_index() - own private index (bytes written / consumed). */
+SRING_INLINE sring_idx_t sring_flex_index(const struct sring_flex *r)
+{
+	return r->pvt;
+}
+
+/* ---------------------------------------------------------------------
+ * Internal: load and validate the peer's index
+ * ------------------------------------------------------------------- */
+
+SRING_INLINE int sringi_flex_break(struct sring_flex *r)
+{
+	r->broken = SRING_EPROTO;
+	return SRING_EPROTO;
+}
+
+/* Writer: loads cons once; returns free bytes (0..size) or EPROTO. */
+SRING_INLINE int sringi_flex_wrefresh(struct sring_flex *w)
+{
+	/* A1: pairs with R2 in the reader's push: its copies out of the
+	 * bytes it released are done before we overwrite them. */
+	sring_idx_t c = SRING_LOAD_ACQUIRE(w->cons);
+
+	if (SRING_UNLIKELY((sring_idx_t)(c - w->peer) >
+			   (sring_idx_t)(w->pub - w->peer)))
+		return sringi_flex_break(w);
+	w->peer = c;
+	return (int)(w->size - (sring_idx_t)(w->pvt - c));
+}
+
+/* Reader: loads prod once; returns unread bytes (0..size) or EPROTO. */
+SRING_INLINE int sringi_flex_rrefresh(struct sring_flex *r)
+{
+	/* A2: pairs with R1 in the writer's push: the bytes up to prod are
+	 * written before we copy them. */
+	sring_idx_t p = SRING_LOAD_ACQUIRE(r->prod);
+
+	if (SRING_UNLIKELY((sring_idx_t)(p - r->peer) >
+			   (sring_idx_t)(r->pub + r->size - r->peer)))
+		return sringi_flex_break(r);
+	r->peer = p;
+	return (int)(sring_idx_t)(p - r->pvt);
+}
+
+/* Misuse (wrong role, NULL buffer) and a latched ring in one check. */
+SRING_INLINE int sringi_flex_check(const struct sring_flex *r, int role)
+{
+	if (SRING_UNLIKELY(r->broken))
+		return r->broken;
+	if (SRING_UNLIKELY(r->role != role)) {
+		SRING_ASSERT(!"sring: flex call on the wrong side");
+		return SRING_EINVAL;
+	}
+	return SRING_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Writer
+ * ------------------------------------------------------------------- */
+
+/**
+ * sring_flex_free() - bytes the writer can write now.
+ * @w: writer
+ *
+ * Loads cons once (acquire) and validates it.
+ * Return: free bytes (0..size), or SRING_EPROTO.
+ */
+SRING_INLINE int sring_flex_free(struct sring_flex *w)
+{
+	int rc = sringi_flex_check(w, SRING_FLEX_WRITER);
+
+	return rc ? rc : sringi_flex_wrefresh(w);
+}
+
+/* Free bytes from the snapshot, refreshed only if fewer than want. */
+SRING_INLINE int sringi_flex_room(struct sring_flex *w, size_t want)
+{
+	uint32_t room = w->size - (sring_idx_t)(w->pvt - w->peer);
+
+	if (room >= want)
+		return (int)room;
+	return sringi_flex_wrefresh(w);
+}
+
+/**
+ * sring_flex_write() - copy up to n bytes into the ring.
+ * @w: writer
+ * @buf: n private bytes
+ * @n: bytes offered
+ *
+ * Copies as many as fit (across the wrap) and advances the private index;
+ * sring_flex_push() publishes them. Cancels an uncommitted reservation.
+ * Return: bytes written (0 if full), SRING_EPROTO or SRING_EINVAL.
+ */
+SRING_INLINE int sring_flex_write(struct sring_flex *w, const void *buf,
+				  size_t n)
+{
+	int room = sringi_flex_check(w, SRING_FLEX_WRITER);
+	uint32_t k;
+
+	if (room)
+		return room;
+	if (!buf && n)
+		return SRING_EINVAL;
+	room = sringi_flex_room(w, n);
+	if (room < 0)
+		return room;
+	k = (size_t)room < n ? (uint32_t)room : (uint32_t)n;
+	sring_flex_copy_in(w->data, w->size, w->pvt, buf, k);
+	w->pvt += k;
+	w->resv = 0;
+	return (int)k;
+}
+
+/**
+ * sring_flex_write_all() - copy exactly n bytes, or nothing.
+ * @w: writer
+ * @buf: n private bytes
+ * @n: 1..size
+ *
+ * For messages that carry their own framing (9P, pvcalls) and must not be
+ * split across pushes.
+ * Return: n, SRING_FULL (nothing written), SRING_EPROTO, or SRING_EINVAL
+ * (n > size: it could never fit).
+ */
+SRING_INLINE int sring_flex_write_all(struct sring_flex *w, const void *buf,
+				      size_t n)
+{
+	int room = sringi_flex_check(w, SRING_FLEX_WRITER);
+
+	if (room)
+		return room;
+	if (n > w->size || (!buf && n))
+		return SRING_EINVAL;
+	room = sringi_flex_room(w, n);
+	if (room < 0)
+		return room;
+	if ((size_t)room < n)
+		return SRING_FULL;
+	sring_flex_copy_in(w->data, w->size, w->pvt, buf, (uint32_t)n);
+	w->pvt += (uint32_t)n;
+	w->resv = 0;
+	return (int)n;
+}
+
+/**
+ * sring_flex_write_msg() - one length-prefixed frame, all or nothing.
+ * @w: writer
+ * @msg: len private bytes
+ * @len: 0..size - SRING_FLEX_MSG_HDR
+ *
+ * The frame is a native-endian uint32_t length followed by the payload;
+ * sring_flex_read_msg() takes it apart.
+ * Return: SRING_OK, SRING_FULL (nothing written), SRING_EPROTO or
+ * SRING_EINVAL (the frame could never fit).
+ */
+SRING_INLINE int sring_flex_write_msg(struct sring_flex *w, const void *msg,
+				      size_t len)
+{
+	int room = sringi_flex_check(w, SRING_FLEX_WRITER);
+	uint32_t hdr[2]; /* 8 bytes: keeps GCC's -Warray-bounds quiet about
+			  * copy.h's (dead) 8-byte path */
+
+	if (room)
+		return room;
+	if (w->size < SRING_FLEX_MSG_HDR ||
+	    len > w->size - SRING_FLEX_MSG_HDR || (!msg && len))
+		return SRING_EINVAL;
+	room = sringi_flex_room(w, SRING_FLEX_MSG_HDR + len);
+	if (room < 0)
+		return room;
+	if ((size_t)room < SRING_FLEX_MSG_HDR + len)
+		return SRING_FULL;
+	hdr[0] = (uint32_t)len;
+	hdr[1] = 0;
+	sring_flex_copy_in(w->data, w->size, w->pvt, hdr, SRING_FLEX_MSG_HDR);
+	sring_flex_copy_in(w->data, w->size, w->pvt + SRING_FLEX_MSG_HDR, msg,
+			   (uint32_t)len);
+	w->pvt += SRING_FLEX_MSG_HDR + (uint32_t)len;
+	w->resv = 0;
+	return SRING_OK;
+}
+
+/**
+ * sring_flex_reserve() - zero-copy: up to n bytes of room as two spans.
+ * @w: writer
+ * @n: bytes wanted
+ * @sp: two spans, filled in: sp[0] at the private index, sp[1] at the start
+ *      of the data area when the room wraps (else len 0, p NULL)
+ *
+ * Write into the spans (they are shared memory: write only what the peer
+ * may see), then sring_flex_commit() what was filled. A new reserve
+ * replaces the previous one.
+ * Return: bytes reserved (0 if full), SRING_EPROTO or SRING_EINVAL.
+ */
+SRING_INLINE int sring_flex_reserve(struct sring_flex *w, size_t n,
+				    struct sring_flex_span sp[2])
+{
+	int room = sringi_flex_check(w, SRING_FLEX_WRITER);
+	uint32_t k, off, first;
+
+	sp[0].p = sp[1].p = NULL;
+	sp[0].len = sp[1].len = 0;
+	if (room)
+		return room;
+	room = sringi_flex_room(w, n);
+	if (room < 0)
+		return room;
+	k = (size_t)room < n ? (uint32_t)room : (uint32_t)n;
+	off = w->pvt & w->mask;
+	first = w->size - off < k ? w->size - off : k;
+	sp[0].p = first ? w->data + off : NULL;
+	sp[0].len = first;
+	sp[1].p = k > first ? w->data : NULL;
+	sp[1].len = k - first;
+	w->resv = k;
+	return (int)k;
+}
+
+/**
+ * sring_flex_commit() - make n reserved bytes part of the stream.
+ * @w: writer
+ * @n: at most the bytes of the last reservation
+ *
+ * Advances the private index; sring_flex_push() publishes.
+ * Return: SRING_OK, SRING_EPROTO, or SRING_EINVAL (n larger than the
+ * reservation: local misuse, also SRING_ASSERT).
+ */
+SRING_INLINE int sring_flex_commit(struct sring_flex *w, size_t n)
+{
+	int rc = sringi_flex_check(w, SRING_FLEX_WRITER);
+
+	if (rc)
+		return rc;
+	if (SRING_UNLIKELY(n > w->resv)) {
+		SRING_ASSERT(!"sring: flex commit beyond the reservation");
+		return SRING_EINVAL;
+	}
+	w->pvt += (uint32_t)n;
+	w->resv = 0;
+	return SRING_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Reader
+ * ------------------------------------------------------------------- */
+
+/**
+ * sring_flex_avail() - bytes the reader can read now.
+ * @r: reader
+ *
+ * Loads prod once (acquire) and validates it.
+ * Return: unread bytes (0..size), or SRING_EPROTO.
+ */
+SRING_INLINE int sring_flex_avail(struct sring_flex *r)
+{
+	int rc = sringi_flex_check(r, SRING_FLEX_READER);
+
+	return rc ? rc : sringi_flex_rrefresh(r);
+}
+
+/* Unread bytes from the snapshot, refreshed only if fewer than want. */
+SRING_INLINE int sringi_flex_unread(struct sring_flex *r, size_t want)
+{
+	uint32_t have = (sring_idx_t)(r->peer - r->pvt);
+
+	if (have >= want)
+		return (int)have;
+	return sringi_flex_rrefresh(r);
+}
+
+/**
+ * sring_flex_peek() - copy up to n unread bytes without consuming them.
+ * @r: reader
+ * @buf: n private bytes
+ * @n: bytes wanted
+ *
+ * A second peek may see different bytes if the writer is hostile: decide
+ * on one private copy.
+ * Return: bytes copied (0 if empty), SRING_EPROTO or SRING_EINVAL.
+ */
+SRING_INLINE int sring_flex_peek(struct sring_flex *r, void *buf, size_t n)
+{
+	int have = sringi_flex_check(r, SRING_FLEX_READER);
+	uint32_t k;
+
+	if (have)
+		return have;
+	if (!buf && n)
+		return SRING_EINVAL;
+	have = sringi_flex_unread(r, n);
+	if (have < 0)
+		return have;
+	k = (size_t)have < n ? (uint32_t)have : (uint32_t)n;
+	sring_flex_copy_out(r->data, r->size, r->pvt, buf, k);
+	return (int)k;
+}
+
+/**
+ * sring_flex_read() - copy out and consume up to n bytes.
+ * @r: reader
+ * @buf: n private bytes
+ * @n: bytes wanted
+ *
+ * Advances the private index; sring_flex_push() publishes it (and frees
+ * the space for the writer).
+ * Return: bytes read (0 if empty), SRING_EPROTO or SRING_EINVAL.
+ */
+SRING_INLINE int sring_flex_read(struct sring_flex *r, void *buf, size_t n)
+{
+	int k = sring_flex_peek(r, buf, n);
+
+	if (k > 0)
+		r->pvt += (uint32_t)k;
+	return k;
+}
+
+/**
+ * sring_flex_read_all() - copy out and consume exactly n bytes, or none.
+ * @r: reader
+ * @buf: n private bytes
+ * @n: 1..size
+ *
+ * Return: n, SRING_EMPTY (fewer than n unread; nothing consumed),
+ * SRING_EPROTO or SRING_EINVAL (n > size).
+ */
+SRING_INLINE int sring_flex_read_all(struct sring_flex *r, void *buf,
+				     size_t n)
+{
+	int have = sringi_flex_check(r, SRING_FLEX_READER);
+
+	if (have)
+		return have;
+	if (n > r->size || (!buf && n))
+		return SRING_EINVAL;
+	have = sringi_flex_unread(r, n);
+	if (have < 0)
+		return have;
+	if ((size_t)have < n)
+		return SRING_EMPTY;
+	sring_flex_copy_out(r->data, r->size, r->pvt, buf, (uint32_t)n);
+	r->pvt += (uint32_t)n;
+	return (int)n;
+}
+
+/**
+ * sring_flex_read_msg() - take one frame written by sring_flex_write_msg().
+ * @r: reader
+ * @buf: cap private bytes for the payload
+ * @cap: capacity of @buf
+ *
+ * The length prefix is copied once and checked against the private size:
+ * a length that could never fit is a protocol violation.
+ * Return: payload length (frame consumed), SRING_EMPTY (no whole frame yet;
+ * nothing consumed), SRING_EINVAL (payload longer than cap; nothing
+ * consumed: retry with a bigger buffer), or SRING_EPROTO.
+ */
+SRING_INLINE int sring_flex_read_msg(struct sring_flex *r, void *buf,
+				     size_t cap)
+{
+	int have = sringi_flex_check(r, SRING_FLEX_READER);
+	uint32_t hdr[2]; /* 8 bytes: see sring_flex_write_msg() */
+	uint32_t len;
+
+	/* element by element: an initialiser may become a memset call */
+	hdr[0] = 0;
+	hdr[1] = 0;
+	if (have)
+		return have;
+	have = sringi_flex_unread(r, SRING_FLEX_MSG_HDR);
+	if (have < 0)
+		return have;
+	if ((uint32_t)have < SRING_FLEX_MSG_HDR)
+		return SRING_EMPTY;
+	sring_flex_copy_out(r->data, r->size, r->pvt, hdr, SRING_FLEX_MSG_HDR);
+	len = hdr[0];
+	if (SRING_UNLIKELY(r->size < SRING_FLEX_MSG_HDR ||
+			   len > r->size - SRING_FLEX_MSG_HDR))
+		return sringi_flex_break(r);
+	have = sringi_flex_unread(r, SRING_FLEX_MSG_HDR + (size_t)len);
+	if (have < 0)
+		return have;
+	if ((uint32_t)have < SRING_FLEX_MSG_HDR + len)
+		return SRING_EMPTY;
+	if (len > cap || (!buf && len))
+		return SRING_EINVAL;
+	sring_flex_copy_out(r->data, r->size, r->pvt + SRING_FLEX_MSG_HDR, buf,
+			    len);
+	r->pvt += SRING_FLEX_MSG_HDR + len;
+	return (int)len;
+}
+
+/**
+ * sring_flex_spans() - zero-copy: the unread bytes as two spans.
+ * @r: reader
+ * @sp: filled in: sp[0] at the private index, sp[1] at the start of the
+ *      data area when the unread bytes wrap (else len 0, p NULL)
+ *
+ * Loads prod once. The spans are shared memory the writer may still
+ * scribble on if it is hostile: read each byte once, and decide on
+ * private copies. Consume with sring_flex_release().
+ * Return: unread bytes (0 if empty), or SRING_EPROTO.
+ */
+SRING_INLINE int sring_flex_spans(struct sring_flex *r,
+				  struct sring_flex_span sp[2])
+{
+	int have = sringi_flex_check(r, SRING_FLEX_READER);
+	uint32_t k, off, first;
+
+	sp[0].p = sp[1].p = NULL;
+	sp[0].len = sp[1].len = 0;
+	if (have)
+		return have;
+	have = sringi_flex_rrefresh(r);
+	if (have < 0)
+		return have;
+	k = (uint32_t)have;
+	off = r->pvt & r->mask;
+	first = r->size - off < k ? r->size - off : k;
+	sp[0].p = first ? r->data + off : NULL;
+	sp[0].len = first;
+	sp[1].p = k > first ? r->data : NULL;
+	sp[1].len = k - first;
+	return have;
+}
+
+/**
+ * sring_flex_release() - consume n bytes seen through sring_flex_spans().
+ * @r: reader
+ * @n: at most the unread bytes last seen
+ *
+ * Return: SRING_OK, SRING_EPROTO or SRING_EINVAL (n beyond what was seen:
+ * local misuse, also SRING_ASSERT).
+ */
+SRING_INLINE int sring_flex_release(struct sring_flex *r, size_t n)
+{
+	int rc = sringi_flex_check(r, SRING_FLEX_READER);
+
+	if (rc)
+		return rc;
+	if (SRING_UNLIKELY(n > (sring_idx_t)(r->peer - r->pvt))) {
+		SRING_ASSERT(!"sring: flex release beyond the unread bytes");
+		return SRING_EINVAL;
+	}
+	r->pvt += (uint32_t)n;
+	return SRING_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Publishing and notification (both sides)
+ * ------------------------------------------------------------------- */
+
+/**
+ * sring_flex_push() - publish the private index; decide on notifying.
+ * @r: writer or reader
+ *
+ * Writer: publishes prod (R1); reader: publishes cons (R2). Then a full
+ * fence and one load of the peer's event word (or, without event words,
+ * of its index, validated) decide whether the peer may be sleeping on
+ * this change: see "Notification rules" at the top of this file.
+ *
+ * Return: 1 if the peer must be notified, 0 if not (or nothing moved),
+ * SRING_EPROTO.
+ */
+SRING_INLINE int sring_flex_push(struct sring_flex *r)
+{
+	sring_idx_t old_idx = r->pub, new_idx = r->pvt, ev;
+
+	if (SRING_UNLIKELY(r->broken))
+		return r->broken;
+	if (old_idx == new_idx)
+		return 0;
+	if (r->role == SRING_FLEX_WRITER) {
+		int room;
+
+		/* R1: publishes the bytes written; pairs with A2. */
+		SRING_STORE_RELEASE(r->prod, new_idx);
+		r->pub = new_idx;
+		/* F1: prod store before the prod_event/cons load; pairs
+		 * with F4 in the reader's final check. */
+		SRING_MB();
+		if (r->prod_event) {
+			ev = SRING_LOAD_RELAXED(r->prod_event);
+			return sringi_flex_crossed(ev, new_idx, old_idx);
+		}
+		room = sringi_flex_wrefresh(r);
+		if (room < 0)
+			return room;
+		/* r->peer is the reader's cons: did it have < wake unread? */
+		return (sring_idx_t)(new_idx - r->peer) >=
+			       (sring_idx_t)(new_idx - old_idx) &&
+		       (sring_idx_t)(old_idx - r->peer) < r->wake;
+	} else {
+		int have;
+
+		/* R2: our copies out of the released bytes are done before
+		 * the writer can see them free; pairs with A1. */
+		SRING_STORE_RELEASE(r->cons, new_idx);
+		r->pub = new_idx;
+		/* F2: cons store before the cons_event/prod load; pairs
+		 * with F3 in the writer's final check. */
+		SRING_MB();
+		if (r->cons_event) {
+			ev = SRING_LOAD_RELAXED(r->cons_event);
+			return sringi_flex_crossed(ev, new_idx, old_idx);
+		}
+		have = sringi_flex_rrefresh(r);
+		if (have < 0)
+			return have;
+		/* Bytes the writer had in flight before this push. */
+		return (sring_idx_t)(r->peer - old_idx) > r->size - r->wake;
+	}
+}
+
+/**
+ * sring_flex_final_check() - arm the wake-up, then check once more.
+ * @r: writer or reader, with everything pushed
+ * @k: bytes to wait for: free bytes (writer) or unread bytes (reader);
+ *     1..size, and at most the wake threshold on a ring without event
+ *     words
+ *
+ * Call before sleeping. If fewer than k are there, sets the event word
+ * (if the layout has one), fences (F3 writer, F4 reader) and reloads the
+ * peer's index.
+ *
+ * Return: the free / unread count if at least k (do not sleep), 0 if the
+ * caller may sleep until notified, SRING_EPROTO, or SRING_EINVAL (k out
+ * of range, or an unpushed private index: local misuse, also
+ * SRING_ASSERT).
+ */
+SRING_INLINE int sring_flex_final_check(struct sring_flex *r, uint32_t k)
+{
+	int n;
+
+	if (SRING_UNLIKELY(r->broken))
+		return r->broken;
+	if (SRING_UNLIKELY(k == 0 || k > r->size || r->pvt != r->pub ||
+			   (!r->prod_event && k > r->wake))) {
+		SRING_ASSERT(!"sring: flex final check: bad k or unpushed");
+		return SRING_EINVAL;
+	}
+	if (r->role == SRING_FLEX_WRITER) {
+		n = sringi_flex_wrefresh(r);
+		if (n < 0 || (uint32_t)n >= k)
+			return n;
+		if (r->cons_event)
+			SRING_STORE_RELAXED(r->cons_event,
+					    (sring_idx_t)(r->pvt - r->size + k));
+		/* F3: cons_event (or the earlier prod) store before the
+		 * cons re-load; pairs with F2 in the reader's push. */
+		SRING_MB();
+		n = sringi_flex_wrefresh(r);
+	} else {
+		n = sringi_flex_rrefresh(r);
+		if (n < 0 || (uint32_t)n >= k)
+			return n;
+		if (r->prod_event)
+			SRING_STORE_RELAXED(r->prod_event,
+					    (sring_idx_t)(r->pvt + k));
+		/* F4: prod_event (or the earlier cons) store before the
+		 * prod re-load; pairs with F1 in the writer's push. */
+		SRING_MB();
+		n = sringi_flex_rrefresh(r);
+	}
+	if (n < 0 || (uint32_t)n >= k)
+		return n;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Ready-made layouts
+ * ------------------------------------------------------------------- */
+
+/*
+ * sring's own one-way ring with event words: a 128-byte header (each
+ * side's words on its own cache line) followed by the data area.
+ *
+ *   offset  size  field       written by
+ *        0     4  prod        writer
+ *        4     4  cons_event  writer
+ *       64     4  cons        reader
+ *       68     4  prod_event  reader
+ *      128  size  data        writer
+ */
+#define SRING_FLEX_NATIVE_HDR 128u
+
+struct sring_flex_native_hdr {
+	sring_idx_t prod;
+	sring_idx_t cons_event;
+	uint8_t pad1[56];
+	sring_idx_t cons;
+	sring_idx_t prod_event;
+	uint8_t pad2[56];
+};
+
+SRING_STATIC_ASSERT(sizeof(struct sring_flex_native_hdr) ==
+		    SRING_FLEX_NATIVE_HDR, sring_flex_native_hdr_128);
+
+/**
+ * sring_flex_native_layout() - describe an sring-native flex area.
+ * @l: filled in on success
+ * @area: 8-byte aligned shared area
+ * @bytes: its size; the data area is the largest power of two that fits
+ *         after the header (at most SRING_FLEX_MAX_SIZE)
+ *
+ * Return: SRING_OK, or SRING_EINVAL (NULL, misaligned, or no room for
+ * even 8 data bytes).
+ */
+SRING_INLINE int sring_flex_native_layout(struct sring_flex_layout *l,
+					  void *area, size_t bytes)
+{
+	struct sring_flex_native_hdr *h =
+		(struct sring_flex_native_hdr *)area;
+	size_t room;
+	uint32_t size = 8;
+
+	if (!l || !area || ((uintptr_t)area & 7u) != 0 ||
+	    bytes < SRING_FLEX_NATIVE_HDR + 8u)
+		return SRING_EINVAL;
+	room = bytes - SRING_FLEX_NATIVE_HDR;
+	while (size < SRING_FLEX_MAX_SIZE && (size_t)size * 2u <= room)
+		size *= 2u;
+	l->prod = &h->prod;
+	l->cons = &h->cons;
+	l->prod_event = &h->prod_event;
+	l->cons_event = &h->cons_event;
+	l->data = (unsigned char *)area + SRING_FLEX_NATIVE_HDR;
+	l->size = size;
+	return SRING_OK;
+}
+
+/*
+ * Xen's flex index page (DEFINE_XEN_FLEX_RING_AND_INTF in io/ring.h, used
+ * by io/9pfs.h; io/pvcalls.h has its own with error words in the padding):
+ *
+ *   offset  size  field       written by
+ *        0     4  in_cons     frontend (reads "in")
+ *        4     4  in_prod     backend  (writes "in")
+ *       64     4  out_cons    backend  (reads "out")
+ *       68     4  out_prod    frontend (writes "out")
+ *      128     4  ring_order  frontend
+ *      132   4*N  ref[N]      frontend: grant refs of the data pages
+ *
+ * The data area is 2^ring_order pages: the first half is "in" (backend to
+ * frontend), the second "out" (frontend to backend), each
+ * SRING_FLEX_XEN_RING_SIZE(order) = 2^(order + 11) bytes. There are no
+ * event words: peers always notify, and so do we unless both sides agree
+ * on a smaller wake threshold.
+ *
+ * ring_order is written by the frontend and is input like any other: a
+ * backend reads it once, bounds it by what it is willing to map, and
+ * passes its private copy to sring_flex_xen_layout().
+ */
+#define SRING_FLEX_XEN_RING_SIZE(order) (1u << ((order) + 11u))
+#define SRING_FLEX_XEN_MAX_ORDER 19u  /* 2^30 bytes per direction */
+#define SRING_FLEX_XEN_REF_OFFSET 132u
+
+struct sring_flex_xen_intf {
+	sring_idx_t in_cons, in_prod;
+	uint8_t pad1[56];
+	sring_idx_t out_cons, out_prod;
+	uint8_t pad2[56];
+	sring_idx_t ring_order;
+	/* grant_ref_t ref[] follows at offset 132 (no flexible array
+	 * member: C++ has none); see sring_flex_xen_refs(). */
+};
+
+SRING_STATIC_ASSERT(sizeof(struct sring_flex_xen_intf) ==
+		    SRING_FLEX_XEN_REF_OFFSET, sring_flex_xen_intf_132);
+
+/* Directions of a Xen flex pair. */
+#define SRING_FLEX_XEN_IN 0   /* backend writes, frontend reads */
+#define SRING_FLEX_XEN_OUT 1  /* frontend writes, backend reads */
+
+/* sring_flex_xen_refs() - the grant reference array at offset 132. */
+SRING_INLINE uint32_t *sring_flex_xen_refs(struct sring_flex_xen_intf *intf)
+{
+	return (uint32_t *)(void *)((unsigned char *)intf +
+				    SRING_FLEX_XEN_REF_OFFSET);
+}
+
+/**
+ * sring_flex_xen_layout() - one direction of a Xen flex pair.
+ * @l: filled in on success
+ * @intf: the index page
+ * @data: the data area, 2^(order + 12) bytes (both halves)
+ * @order: the ring order (private copy, validated by the caller's policy)
+ * @dir: SRING_FLEX_XEN_IN or SRING_FLEX_XEN_OUT
+ *
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_flex_xen_layout(struct sring_flex_layout *l,
+				       struct sring_flex_xen_intf *intf,
+				       void *data, uint32_t order, int dir)
+{
+	uint32_t size;
+
+	if (!l || !intf || !data || order > SRING_FLEX_XEN_MAX_ORDER ||
+	    (dir != SRING_FLEX_XEN_IN && dir != SRING_FLEX_XEN_OUT))
+		return SRING_EINVAL;
+	size = SRING_FLEX_XEN_RING_SIZE(order);
+	l->prod_event = NULL;
+	l->cons_event = NULL;
+	l->size = size;
+	if (dir == SRING_FLEX_XEN_IN) {
+		l->prod = &intf->in_prod;
+		l->cons = &intf->in_cons;
+		l->data = (unsigned char *)data;
+	} else {
+		l->prod = &intf->out_prod;
+		l->cons = &intf->out_cons;
+		l->data = (unsigned char *)data + size;
+	}
+	return SRING_OK;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SRING_FLEX_H */
+
+/* ======== sring/proto/blkif.h ======== */
+
+/* SPDX-License-Identifier: MIT */
+/*
+ * sring/proto/blkif.h - the Xen block protocol (io/blkif.h) on sring rings:
+ * both wire formats, request validation for back ends, id tracking for
+ * front ends.
+ *
+ * A read in the guest goes to the block front end, which puts a request in
+ * the shared ring naming granted pages; the back end maps them, does the
+ * I/O, and puts a response in the same slot. This header holds everything
+ * about that exchange that is not OS-specific, byte-for-byte compatible
+ * with Xen's io/blkif.h (tests/abi proves it against libxen-dev).
+ *
+ * Quick start
+ * -----------
+ *
+ *   front end (its own format, SRING_BLKIF_ABI_NATIVE):
+ *     sring_blkif_ring_init(abi, page, 4096);
+ *     sring_blkif_frontend_init(&fe, abi, page, 4096);
+ *     sring_blkif_shadow_init(&sh, ents, 32);
+ *     ...describe the I/O in a struct sring_blkif_req d...
+ *     sring_blkif_frontend_submit(&fe, &sh, &d, cookie);
+ *     if (sring_blkif_frontend_push_requests(&fe))
+ *             notify_back();
+ *     ...event...
+ *     while ((rc = sring_blkif_frontend_complete(&fe, &sh, &cookie,
+ *                                                &st)) == SRING_OK)
+ *             done(cookie, st);
+ *     if (rc == SRING_EPROTO)
+ *             tear_down_device();
+ *
+ *   back end (the format the front named in its "protocol" node):
+ *     sring_blkif_backend_init(&be, abi, page, 4096);
+ *     while (sring_blkif_backend_copy_request(&be, &wire) == SRING_OK) {
+ *             e = sring_blkif_check_request(&wire, &geo, &r);
+ *             if (e == 0 && r.indirect)
+ *                     e = sring_blkif_check_indirect(&r, &geo, mapped,
+ *                                     r.nr_indirect_pages, segs, max);
+ *             st = e ? sring_blkif_error_status(e) : do_io(&r);
+ *             sring_blkif_backend_respond(&be, r.id, r.rsp_operation, st);
+ *     }
+ *     if (sring_blkif_backend_push_responses(&be))
+ *             notify_front();
+ *
+ * Wire formats (one slot = union of request and response; all native-endian)
+ * --------------------------------------------------------------------------
+ *
+ * "64" is Xen's x86_64-abi and arm-abi (uint64_t aligned to 8): slot 112.
+ * "x86_32" is Xen's x86_32-abi (uint64_t aligned to 4): slot 108. A 64-bit
+ * back end must serve both: the guest names its ABI in its "protocol" node.
+ *
+ *   read/write/barrier/flush    64   x86_32   discard           64  x86_32
+ *   u8  operation                0     0      u8  operation      0    0
+ *   u8  nr_segments              1     1      u8  flag           1    1
+ *   u16 handle                   2     2      u16 handle         2    2
+ *   u64 id                       8     4      u64 id             8    4
+ *   u64 sector_number           16    12      u64 sector_number 16   12
+ *   seg[11] (8 bytes each)      24    20      u64 nr_sectors    24   20
+ *   sizeof                     112   108      sizeof            32   28
+ *
+ *   indirect                    64   x86_32   response          64  x86_32
+ *   u8  operation (6)            0     0      u64 id             0    0
+ *   u8  indirect_op              1     1      u8  operation      8    8
+ *   u16 nr_segments              2     2      i16 status        10   10
+ *   u64 id                       8     4      sizeof            16   12
+ *   u64 sector_number           16    12
+ *   u16 handle                  24    20      segment (both): u32 gref @0,
+ *   u32 indirect_grefs[8]       28    24      u8 first_sect @4, u8 last_sect
+ *   sizeof                      64    64      @5, 2 pad; sizeof 8
+ *
+ * The 64 structs spell every pad byte out, so they have this layout on
+ * every compiler, 32-bit hosts included. The x86_32 structs hold each
+ * 64-bit field as uint32_t[2] (the uint64_t's bytes in native order, read
+ * and written with sring_blkif_u64_get/set): that gives the 4-byte
+ * alignment of i386 everywhere without #pragma pack, which C99 lacks and
+ * which QEMU once dropped by accident, changing the ABI.
+ *
+ * Segments: gref names one granted 4 KiB frame; first_sect..last_sect
+ * (inclusive, 0..7) are the 512-byte sectors used in it. A request carries
+ * up to 11 segments itself; BLKIF_OP_INDIRECT carries up to 8 grefs of
+ * "indirect pages", each an array of 512 segments (so up to 4096). All
+ * sector quantities are in 512-byte units whatever the disk's sector size.
+ *
+ * The back end trusts nothing (sring_blkif_check_request)
+ * ------------------------------------------------------
+ *
+ * Copy the request out of the ring first (the ring does it), convert an
+ * x86_32 copy with sring_blkif_request_from_x86_32(), then check the copy
+ * against the device geometry. The result is a normalised description, or
+ * one precise error (enum sring_blkif_err) to answer with
+ * sring_blkif_error_status(). Indirect segments live in pages the front
+ * end granted: sring_blkif_check_indirect() reads each once and checks it.
+ * A bad request is answered with an error status; it does not break the
+ * ring (Linux blkback does the same).
+ *
+ * The front end trusts nothing (struct sring_blkif_shadow)
+ * -------------------------------------------------------
+ *
+ * Ids are handed out by a shadow table in private memory. id = generation
+ * << 32 | slot, so a response must name a request in flight, of the right
+ * incarnation, with the operation it was sent with; anything else (unknown,
+ * duplicate, stale, not yet submitted, wrong operation) returns
+ * SRING_EPROTO and latches the device broken, as Linux blkfront has done
+ * since 2021 ("don't trust the backend response data blindly").
+ *
+ * Nothing of ours reaches the ring: requests and responses are assembled
+ * field by field in a zeroed private copy with every pad byte named, and
+ * copied into the slot once (XSA-216 leaked stack bytes through the pad
+ * of a response built on the stack).
+ *
+ * Freestanding like the rest of sring: no library calls, no struct
+ * assignment (which may become memcpy), no run-time division.
+ */
+#ifndef SRING_PROTO_BLKIF_H
+#define SRING_PROTO_BLKIF_H
+
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------
+ * Constants (values are Xen's; the names carry SRING_ so that both
+ * headers can be included in one translation unit)
+ * ------------------------------------------------------------------- */
+
+#define SRING_BLKIF_OP_READ 0
+#define SRING_BLKIF_OP_WRITE 1
+#define SRING_BLKIF_OP_WRITE_BARRIER 2   /* needs feature-barrier */
+#define SRING_BLKIF_OP_FLUSH_DISKCACHE 3 /* needs feature-flush-cache */
+#define SRING_BLKIF_OP_RESERVED_1 4      /* SLES; never valid here */
+#define SRING_BLKIF_OP_DISCARD 5         /* needs feature-discard */
+#define SRING_BLKIF_OP_INDIRECT 6 /* needs feature-max-indirect-segments */
+
+#define SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST 11
+#define SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST 8
+#define SRING_BLKIF_SEGS_PER_INDIRECT_FRAME 512
+#define SRING_BLKIF_MAX_INDIRECT_SEGMENTS 4096
+/* Indirect pages that n segments need (n <= 2^31). */
+#define SRING_BLKIF_INDIRECT_PAGES(n) (((uint32_t)(n) + 511u) >> 9)
+
+#define SRING_BLKIF_DISCARD_SECURE 1 /* discard flag */
+
+#define SRING_BLKIF_RSP_EOPNOTSUPP (-2)
+#define SRING_BLKIF_RSP_ERROR (-1)
+#define SRING_BLKIF_RSP_OKAY 0
+
+#define SRING_BLKIF_SECTOR_SHIFT 9   /* ring sectors are 512 bytes */
+#define SRING_BLKIF_PAGE_SIZE 4096   /* a granted frame */
+#define SRING_BLKIF_SECTORS_PER_PAGE 8
+
+/* The "info" node of the back end. */
+#define SRING_BLKIF_VDISK_CDROM 0x1
+#define SRING_BLKIF_VDISK_REMOVABLE 0x2
+#define SRING_BLKIF_VDISK_READONLY 0x4
+
+/* The front end's "protocol" node (io/protocols.h). */
+#define SRING_BLKIF_PROTOCOL_X86_32 "x86_32-abi"
+#define SRING_BLKIF_PROTOCOL_X86_64 "x86_64-abi"
+#define SRING_BLKIF_PROTOCOL_ARM "arm-abi"
+
+/* Which wire format a ring uses. */
+enum sring_blkif_abi {
+	SRING_BLKIF_ABI_64 = 0,    /* x86_64-abi and arm-abi */
+	SRING_BLKIF_ABI_X86_32 = 1 /* x86_32-abi */
+};
+
+/* The wire format of this machine as a Xen guest. */
+#if defined(__i386__) || defined(_M_IX86)
+#define SRING_BLKIF_ABI_NATIVE SRING_BLKIF_ABI_X86_32
+#define SRING_BLKIF_PROTOCOL_NATIVE SRING_BLKIF_PROTOCOL_X86_32
+#else
+#define SRING_BLKIF_ABI_NATIVE SRING_BLKIF_ABI_64
+#if defined(__x86_64__) || defined(_M_X64)
+#define SRING_BLKIF_PROTOCOL_NATIVE SRING_BLKIF_PROTOCOL_X86_64
+#elif defined(__arm__) || defined(__aarch64__)
+#define SRING_BLKIF_PROTOCOL_NATIVE SRING_BLKIF_PROTOCOL_ARM
+#endif
+/* Elsewhere Xen defines no protocol name; the 64 layout is the natural one
+ * on any ABI that aligns uint64_t to 8. */
+#endif
+
+/* ---------------------------------------------------------------------
+ * Wire structures, 64 format (x86_64-abi, arm-abi)
+ * ------------------------------------------------------------------- */
+
+/* One segment: the same 8 bytes in both formats, in requests and in
+ * indirect pages. Also used for the checked, private segment list. */
+struct sring_blkif_segment {
+	uint32_t gref;      /* grant reference of a 4 KiB frame */
+	uint8_t first_sect; /* first 512-byte sector used, 0..7 */
+	uint8_t last_sect;  /* last one, inclusive, first_sect..7 */
+	uint8_t pad[2];
+};
+
+/* The bytes every request shares: operation and id. */
+struct sring_blkif_request_hdr {
+	uint8_t operation;
+	uint8_t rsvd[7];
+	uint64_t id;
+};
+
+/* READ, WRITE, WRITE_BARRIER and FLUSH_DISKCACHE. */
+struct sring_blkif_request_rw {
+	uint8_t operation;
+	uint8_t nr_segments;
+	uint16_t handle;
+	uint32_t pad;
+	uint64_t id;            /* opaque to the back end: echoed */
+	uint64_t sector_number; /* first 512-byte sector on the disk */
+	struct sring_blkif_segment seg[SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST];
+};
+
+struct sring_blkif_request_discard {
+	uint8_t operation;
+	uint8_t flag; /* SRING_BLKIF_DISCARD_SECURE or 0 */
+	uint16_t handle;
+	uint32_t pad;
+	uint64_t id;
+	uint64_t sector_number;
+	uint64_t nr_sectors;
+};
+
+struct sring_blkif_request_indirect {
+	uint8_t operation;   /* SRING_BLKIF_OP_INDIRECT */
+	uint8_t indirect_op; /* READ or WRITE */
+	uint16_t nr_segments;
+	uint32_t pad1;
+	uint64_t id;
+	uint64_t sector_number;
+	uint16_t handle;
+	uint16_t pad2;
+	uint32_t indirect_grefs[SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	uint32_t pad3;
+};
+
+/* A request slot: pick the member by hdr.operation. */
+union sring_blkif_request {
+	struct sring_blkif_request_hdr hdr;
+	struct sring_blkif_request_rw rw;
+	struct sring_blkif_request_discard discard;
+	struct sring_blkif_request_indirect indirect;
+};
+
+struct sring_blkif_response {
+	uint64_t id;       /* the request's id */
+	uint8_t operation; /* the request's (indirect: its indirect_op) */
+	uint8_t pad1;
+	int16_t status;    /* SRING_BLKIF_RSP_* */
+	uint32_t pad2;
+};
+
+/* ---------------------------------------------------------------------
+ * Wire structures, x86_32 format: 64-bit fields as uint32_t[2]
+ * ------------------------------------------------------------------- */
+
+struct sring_blkif_x86_32_request_hdr {
+	uint8_t operation;
+	uint8_t rsvd[3];
+	uint32_t id[2];
+};
+
+struct sring_blkif_x86_32_request_rw {
+	uint8_t operation;
+	uint8_t nr_segments;
+	uint16_t handle;
+	uint32_t id[2];
+	uint32_t sector_number[2];
+	struct sring_blkif_segment seg[SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST];
+};
+
+struct sring_blkif_x86_32_request_discard {
+	uint8_t operation;
+	uint8_t flag;
+	uint16_t handle;
+	uint32_t id[2];
+	uint32_t sector_number[2];
+	uint32_t nr_sectors[2];
+};
+
+struct sring_blkif_x86_32_request_indirect {
+	uint8_t operation;
+	uint8_t indirect_op;
+	uint16_t nr_segments;
+	uint32_t id[2];
+	uint32_t sector_number[2];
+	uint16_t handle;
+	uint16_t pad1;
+	uint32_t indirect_grefs[SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	uint32_t pad2[2]; /* Xen's "uint64_t pad" under __i386__ */
+};
+
+union sring_blkif_x86_32_request {
+	struct sring_blkif_x86_32_request_hdr hdr;
+	struct sring_blkif_x86_32_request_rw rw;
+	struct sring_blkif_x86_32_request_discard discard;
+	struct sring_blkif_x86_32_request_indirect indirect;
+};
+
+struct sring_blkif_x86_32_response {
+	uint32_t id[2];
+	uint8_t operation;
+	uint8_t pad1;
+	int16_t status;
+};
+
+/* The two ring types: sring_blkif_{sring,front,back}_* and
+ * sring_blkif_x86_32_{sring,front,back}_* (see ring.h). */
+SRING_DEFINE_RING_TYPES(sring_blkif, union sring_blkif_request,
+			struct sring_blkif_response);
+SRING_DEFINE_RING_TYPES(sring_blkif_x86_32, union sring_blkif_x86_32_request,
+			struct sring_blkif_x86_32_response);
+
+/* Layout proofs that hold on every host (Xen's own offsets are checked
+ * against /usr/include/xen by tests/abi). No implicit padding anywhere:
+ * every byte that reaches the ring is a named field. */
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_segment) == 8, blkif_seg_8);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_request_hdr) == 16, blkif_h16);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_request_rw) == 112,
+		    blkif_rw_112);
+SRING_STATIC_ASSERT(offsetof(struct sring_blkif_request_rw, id) == 8,
+		    blkif_rw_id_8);
+SRING_STATIC_ASSERT(offsetof(struct sring_blkif_request_rw, seg) == 24,
+		    blkif_rw_seg_24);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_request_discard) == 32,
+		    blkif_discard_32);
+SRING_STATIC_ASSERT(offsetof(struct sring_blkif_request_discard,
+			     nr_sectors) == 24, blkif_discard_nr_24);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_request_indirect) == 64,
+		    blkif_indirect_64);
+SRING_STATIC_ASSERT(offsetof(struct sring_blkif_request_indirect,
+			     indirect_grefs) == 28, blkif_ind_grefs_28);
+SRING_STATIC_ASSERT(sizeof(union sring_blkif_request) == 112,
+		    blkif_req_112);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_response) == 16,
+		    blkif_rsp_16);
+SRING_STATIC_ASSERT(offsetof(struct sring_blkif_response, status) == 10,
+		    blkif_rsp_status_10);
+SRING_STATIC_ASSERT(sizeof(union sring_blkif_sring_entry) == 112,
+		    blkif_entry_112);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_x86_32_request_hdr) == 12,
+		    blkif32_h12);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_x86_32_request_rw) == 108,
+		    blkif32_rw_108);
+SRING_STATIC_ASSERT(offsetof(struct sring_blkif_x86_32_request_rw, id) == 4,
+		    blkif32_rw_id_4);
+SRING_STATIC_ASSERT(offsetof(struct sring_blkif_x86_32_request_rw, seg) ==
+		    20, blkif32_rw_seg_20);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_x86_32_request_discard) == 28,
+		    blkif32_discard_28);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_x86_32_request_indirect) == 64,
+		    blkif32_indirect_64);
+SRING_STATIC_ASSERT(offsetof(struct sring_blkif_x86_32_request_indirect,
+			     indirect_grefs) == 24, blkif32_ind_grefs_24);
+SRING_STATIC_ASSERT(sizeof(union sring_blkif_x86_32_request) == 108,
+		    blkif32_req_108);
+SRING_STATIC_ASSERT(sizeof(struct sring_blkif_x86_32_response) == 12,
+		    blkif32_rsp_12);
+SRING_STATIC_ASSERT(sizeof(union sring_blkif_x86_32_sring_entry) == 108,
+		    blkif32_entry_108);
+SRING_STATIC_ASSERT(SRING_CONST_RING_SIZE(sring_blkif, 4096) == 32,
+		    blkif_ring_32);
+SRING_STATIC_ASSERT(SRING_CONST_RING_SIZE(sring_blkif_x86_32, 4096) == 32,
+		    blkif32_ring_32);
+
+/* ---------------------------------------------------------------------
+ * Field helpers
+ * ------------------------------------------------------------------- */
+
+/**
+ * sring_blkif_u64_get() - read a 64-bit field of the x86_32 format.
+ * @w: the field (uint32_t[2] holding a uint64_t's bytes in native order)
+ *
+ * Return: the value.
+ */
+SRING_INLINE uint64_t sring_blkif_u64_get(const uint32_t w[2])
+{
+	const unsigned char *s = (const unsigned char *)w;
+	uint64_t v;
+	unsigned char *d = (unsigned char *)&v;
+
+	/* Byte by byte into the object: native order on any host, and
+	 * unrolled so that it never becomes a call to memcpy. */
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+	d[3] = s[3];
+	d[4] = s[4];
+	d[5] = s[5];
+	d[6] = s[6];
+	d[7] = s[7];
+	return v;
+}
+
+/* sring_blkif_u64_set() - write a 64-bit field of the x86_32 format. */
+SRING_INLINE void sring_blkif_u64_set(uint32_t w[2], uint64_t v)
+{
+	const unsigned char *s = (const unsigned char *)&v;
+	unsigned char *d = (unsigned char *)w;
+
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+	d[3] = s[3];
+	d[4] = s[4];
+	d[5] = s[5];
+	d[6] = s[6];
+	d[7] = s[7];
+}
+
+/* Bytes of one slot of a ring in format abi (0 for an unknown abi). */
+SRING_INLINE uint32_t sring_blkif_slot_size(int abi)
+{
+	if (abi == SRING_BLKIF_ABI_64)
+		return (uint32_t)sizeof(union sring_blkif_sring_entry);
+	if (abi == SRING_BLKIF_ABI_X86_32)
+		return (uint32_t)sizeof(union sring_blkif_x86_32_sring_entry);
+	return 0;
+}
+
+/**
+ * sring_blkif_abi_from_protocol() - the wire format a "protocol" node names.
+ * @protocol: NUL-terminated value of the front end's "protocol" node
+ *
+ * Context: no default is applied: if the node is absent, the back end
+ * decides (Linux blkback assumes x86_32-abi on x86 hosts, for guests that
+ * predate the node).
+ * Return: SRING_BLKIF_ABI_64, SRING_BLKIF_ABI_X86_32, or SRING_EINVAL.
+ */
+SRING_INLINE int sringi_blkif_streq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
+SRING_INLINE int sring_blkif_abi_from_protocol(const char *protocol)
+{
+	if (!protocol)
+		return SRING_EINVAL;
+	if (sringi_blkif_streq(protocol, SRING_BLKIF_PROTOCOL_X86_32))
+		return SRING_BLKIF_ABI_X86_32;
+	if (sringi_blkif_streq(protocol, SRING_BLKIF_PROTOCOL_X86_64) ||
+	    sringi_blkif_streq(protocol, SRING_BLKIF_PROTOCOL_ARM))
+		return SRING_BLKIF_ABI_64;
+	return SRING_EINVAL;
+}
+
+/* ---------------------------------------------------------------------
+ * The private, normalised request: what a back end acts on and what a
+ * front end describes
+ * ------------------------------------------------------------------- */
+
+/*
+ * A checked request (back end) or a request to send (front end). Private
+ * memory only.
+ *
+ * operation is the effective one: READ, WRITE, WRITE_BARRIER,
+ * FLUSH_DISKCACHE or DISCARD, never INDIRECT; indirect says the segments
+ * travel in indirect pages (then operation is READ or WRITE and
+ * indirect_grefs[0..nr_indirect_pages-1] name the pages). rsp_operation is
+ * the operation the response must carry: the request's operation, or its
+ * indirect_op (as Linux blkback answers and blkfront checks).
+ */
+struct sring_blkif_req {
+	uint64_t id;
+	uint64_t sector_number; /* first 512-byte sector */
+	uint64_t nr_sectors;    /* 512-byte sectors covered (back end) */
+	uint16_t handle;
+	uint8_t operation;
+	uint8_t rsp_operation;
+	uint8_t indirect;       /* 1: segments are in indirect pages */
+	uint8_t discard_secure; /* discard: secure erase asked and offered */
+	uint16_t nr_segments;
+	uint16_t nr_indirect_pages;
+	uint32_t indirect_grefs[SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	struct sring_blkif_segment seg[SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST];
+};
+
+/* Field by field: struct assignment may become a call to memcpy. */
+SRING_INLINE void sringi_blkif_seg_copy(struct sring_blkif_segment *d,
+					const struct sring_blkif_segment *s)
+{
+	d->gref = s->gref;
+	d->first_sect = s->first_sect;
+	d->last_sect = s->last_sect;
+	d->pad[0] = 0;
+	d->pad[1] = 0;
+}
+
+/**
+ * sring_blkif_seg_set() - describe a byte range of one granted page.
+ * @seg: filled in (pads zeroed)
+ * @gref: grant reference of the page
+ * @offset: first byte in the page; a multiple of 512
+ * @len: bytes; a non-zero multiple of 512 with offset + len <= 4096
+ *
+ * Return: SRING_OK, or SRING_EINVAL (nothing written) if the range is not
+ * whole sectors inside the page.
+ */
+SRING_INLINE int sring_blkif_seg_set(struct sring_blkif_segment *seg,
+				     uint32_t gref, uint32_t offset,
+				     uint32_t len)
+{
+	if (((offset | len) & 511u) != 0 || len == 0 ||
+	    offset >= SRING_BLKIF_PAGE_SIZE ||
+	    len > SRING_BLKIF_PAGE_SIZE - offset)
+		return SRING_EINVAL;
+	seg->gref = gref;
+	seg->first_sect = (uint8_t)(offset >> SRING_BLKIF_SECTOR_SHIFT);
+	seg->last_sect = (uint8_t)((offset + len - 1u) >>
+				   SRING_BLKIF_SECTOR_SHIFT);
+	seg->pad[0] = 0;
+	seg->pad[1] = 0;
+	return SRING_OK;
+}
+
+/* sring_blkif_seg_offset() - first byte a checked segment uses in its
+ * page. */
+SRING_INLINE uint32_t sring_blkif_seg_offset(
+	const struct sring_blkif_segment *seg)
+{
+	return (uint32_t)seg->first_sect << SRING_BLKIF_SECTOR_SHIFT;
+}
+
+/* sring_blkif_seg_bytes() - bytes a checked segment covers (only
+ * meaningful once first_sect <= last_sect <= 7 has been checked). */
+SRING_INLINE uint32_t sring_blkif_seg_bytes(
+	const struct sring_blkif_segment *seg)
+{
+	return ((uint32_t)seg->last_sect - (uint32_t)seg->first_sect + 1u)
+	       << SRING_BLKIF_SECTOR_SHIFT;
+}
+
+/* ---------------------------------------------------------------------
+ * Conversions between the formats (private copies only)
+ * ------------------------------------------------------------------- */
+
+/**
+ * sring_blkif_request_from_x86_32() - convert an x86_32 request to the 64
+ * format, field by field, as Linux blkback and QEMU do.
+ * @dst: private 64-format request; every byte is written
+ * @src: private copy of an x86_32 request (never the slot itself)
+ *
+ * The layout is chosen by src->hdr.operation, read once. For an unknown
+ * operation only operation and id are carried over, so that the error
+ * can be answered. All 11 segments and all 8 indirect grefs are
+ * converted whatever the counts say; the checks come later.
+ */
+SRING_INLINE void sring_blkif_request_from_x86_32(
+	union sring_blkif_request *dst,
+	const union sring_blkif_x86_32_request *src)
+{
+	uint8_t op = src->hdr.operation;
+	unsigned int i;
+
+	sringi_zero_shared(dst, sizeof(*dst));
+	switch (op) {
+	case SRING_BLKIF_OP_READ:
+	case SRING_BLKIF_OP_WRITE:
+	case SRING_BLKIF_OP_WRITE_BARRIER:
+	case SRING_BLKIF_OP_FLUSH_DISKCACHE:
+		dst->rw.operation = op;
+		dst->rw.nr_segments = src->rw.nr_segments;
+		dst->rw.handle = src->rw.handle;
+		dst->rw.id = sring_blkif_u64_get(src->rw.id);
+		dst->rw.sector_number = sring_blkif_u64_get(
+			src->rw.sector_number);
+		for (i = 0; i < SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST; i++)
+			sringi_blkif_seg_copy(&dst->rw.seg[i], &src->rw.seg[i]);
+		break;
+	case SRING_BLKIF_OP_DISCARD:
+		dst->discard.operation = op;
+		dst->discard.flag = src->discard.flag;
+		dst->discard.handle = src->discard.handle;
+		dst->discard.id = sring_blkif_u64_get(src->discard.id);
+		dst->discard.sector_number = sring_blkif_u64_get(
+			src->discard.sector_number);
+		dst->discard.nr_sectors = sring_blkif_u64_get(
+			src->discard.nr_sectors);
+		break;
+	case SRING_BLKIF_OP_INDIRECT:
+		dst->indirect.operation = op;
+		dst->indirect.indirect_op = src->indirect.indirect_op;
+		dst->indirect.nr_segments = src->indirect.nr_segments;
+		dst->indirect.id = sring_blkif_u64_get(src->indirect.id);
+		dst->indirect.sector_number = sring_blkif_u64_get(
+			src->indirect.sector_number);
+		dst->indirect.handle = src->indirect.handle;
+		for (i = 0; i < SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST; i++)
+			dst->indirect.indirect_grefs[i] =
+				src->indirect.indirect_grefs[i];
+		break;
+	default:
+		dst->hdr.operation = op;
+		dst->hdr.id = sring_blkif_u64_get(src->hdr.id);
+		break;
+	}
+}
+
+/**
+ * sring_blkif_request_to_x86_32() - the reverse conversion (front ends of
+ * x86_32 guests, tests).
+ * @dst: private x86_32 request; every byte is written
+ * @src: private 64-format request
+ */
+SRING_INLINE void sring_blkif_request_to_x86_32(
+	union sring_blkif_x86_32_request *dst,
+	const union sring_blkif_request *src)
+{
+	uint8_t op = src->hdr.operation;
+	unsigned int i;
+
+	sringi_zero_shared(dst, sizeof(*dst));
+	switch (op) {
+	case SRING_BLKIF_OP_READ:
+	case SRING_BLKIF_OP_WRITE:
+	case SRING_BLKIF_OP_WRITE_BARRIER:
+	case SRING_BLKIF_OP_FLUSH_DISKCACHE:
+		dst->rw.operation = op;
+		dst->rw.nr_segments = src->rw.nr_segments;
+		dst->rw.handle = src->rw.handle;
+		sring_blkif_u64_set(dst->rw.id, src->rw.id);
+		sring_blkif_u64_set(dst->rw.sector_number,
+				    src->rw.sector_number);
+		for (i = 0; i < SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST; i++)
+			sringi_blkif_seg_copy(&dst->rw.seg[i], &src->rw.seg[i]);
+		break;
+	case SRING_BLKIF_OP_DISCARD:
+		dst->discard.operation = op;
+		dst->discard.flag = src->discard.flag;
+		dst->discard.handle = src->discard.handle;
+		sring_blkif_u64_set(dst->discard.id, src->discard.id);
+		sring_blkif_u64_set(dst->discard.sector_number,
+				    src->discard.sector_number);
+		sring_blkif_u64_set(dst->discard.nr_sectors,
+				    src->discard.nr_sectors);
+		break;
+	case SRING_BLKIF_OP_INDIRECT:
+		dst->indirect.operation = op;
+		dst->indirect.indirect_op = src->indirect.indirect_op;
+		dst->indirect.nr_segments = src->indirect.nr_segments;
+		sring_blkif_u64_set(dst->indirect.id, src->indirect.id);
+		sring_blkif_u64_set(dst->indirect.sector_number,
+				    src->indirect.sector_number);
+		dst->indirect.handle = src->indirect.handle;
+		for (i = 0; i < SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST; i++)
+			dst->indirect.indirect_grefs[i] =
+				src->indirect.indirect_grefs[i];
+		break;
+	default:
+		dst->hdr.operation = op;
+		sring_blkif_u64_set(dst->hdr.id, src->hdr.id);
+		break;
+	}
+}
+
+/* sring_blkif_response_from_x86_32() - private x86_32 response to 64. */
+SRING_INLINE void sring_blkif_response_from_x86_32(
+	struct sring_blkif_response *dst,
+	const struct sring_blkif_x86_32_response *src)
+{
+	dst->id = sring_blkif_u64_get(src->id);
+	dst->operation = src->operation;
+	dst->pad1 = 0;
+	dst->status = src->status;
+	dst->pad2 = 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Writing into slots (either end). Each builds the wire form in a zeroed
+ * private copy, field by field, and copies it into the slot once: no stack
+ * byte, no stale padding, reaches the peer.
+ * ------------------------------------------------------------------- */
+
+/**
+ * sring_blkif_build_request() - the 64 wire form of a description.
+ * @dst: private request; every byte is written
+ * @d: the description (see sring_blkif_req_check_local())
+ *
+ * Counts are clamped to the wire arrays, so a bad description cannot make
+ * this write out of bounds; it is local misuse all the same (SRING_ASSERT).
+ */
+SRING_INLINE void sring_blkif_build_request(union sring_blkif_request *dst,
+					    const struct sring_blkif_req *d)
+{
+	unsigned int i, n = d->nr_segments;
+
+	sringi_zero_shared(dst, sizeof(*dst));
+	if (d->indirect) {
+		dst->indirect.operation = SRING_BLKIF_OP_INDIRECT;
+		dst->indirect.indirect_op = d->operation;
+		dst->indirect.nr_segments = d->nr_segments;
+		dst->indirect.id = d->id;
+		dst->indirect.sector_number = d->sector_number;
+		dst->indirect.handle = d->handle;
+		n = d->nr_indirect_pages;
+		SRING_ASSERT(n <= SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST);
+		if (n > SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST)
+			n = SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST;
+		for (i = 0; i < n; i++)
+			dst->indirect.indirect_grefs[i] = d->indirect_grefs[i];
+		return;
+	}
+	if (d->operation == SRING_BLKIF_OP_DISCARD) {
+		dst->discard.operation = SRING_BLKIF_OP_DISCARD;
+		dst->discard.flag = (uint8_t)(d->discard_secure ?
+			SRING_BLKIF_DISCARD_SECURE : 0);
+		dst->discard.handle = d->handle;
+		dst->discard.id = d->id;
+		dst->discard.sector_number = d->sector_number;
+		dst->discard.nr_sectors = d->nr_sectors;
+		return;
+	}
+	SRING_ASSERT(n <= SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	if (n > SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		n = SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	dst->rw.operation = d->operation;
+	dst->rw.nr_segments = (uint8_t)n;
+	dst->rw.handle = d->handle;
+	dst->rw.id = d->id;
+	dst->rw.sector_number = d->sector_number;
+	for (i = 0; i < n; i++)
+		sringi_blkif_seg_copy(&dst->rw.seg[i], &d->seg[i]);
+}
+
+/**
+ * sring_blkif_write_request() - write a request into a 64-format slot.
+ * @slot: from sring_blkif_front_get_request()
+ * @d: the description, already checked with sring_blkif_req_check_local()
+ *
+ * All 112 bytes of the slot are written (unused segments as zero).
+ */
+SRING_INLINE void sring_blkif_write_request(union sring_blkif_request *slot,
+					    const struct sring_blkif_req *d)
+{
+	union sring_blkif_request w;
+
+	sring_blkif_build_request(&w, d);
+	sringi_copy_to_shared(slot, &w, sizeof(w));
+}
+
+/* sring_blkif_x86_32_write_request() - the same for an x86_32 slot (108
+ * bytes written). */
+SRING_INLINE void sring_blkif_x86_32_write_request(
+	union sring_blkif_x86_32_request *slot,
+	const struct sring_blkif_req *d)
+{
+	union sring_blkif_request w;
+	union sring_blkif_x86_32_request w32;
+
+	sring_blkif_build_request(&w, d);
+	sring_blkif_request_to_x86_32(&w32, &w);
+	sringi_copy_to_shared(slot, &w32, sizeof(w32));
+}
+
+/**
+ * sring_blkif_write_response() - write a response into a 64-format slot.
+ * @slot: from sring_blkif_back_get_response()
+ * @id: the request's id, as received
+ * @operation: the request's rsp_operation (struct sring_blkif_req)
+ * @status: SRING_BLKIF_RSP_*
+ *
+ * Writes all 16 bytes, the pad bytes as zero (XSA-216).
+ */
+SRING_INLINE void sring_blkif_write_response(struct sring_blkif_response *slot,
+					     uint64_t id, uint8_t operation,
+					     int16_t status)
+{
+	struct sring_blkif_response r;
+
+	r.id = id;
+	r.operation = operation;
+	r.pad1 = 0;
+	r.status = status;
+	r.pad2 = 0;
+	sringi_copy_to_shared(slot, &r, sizeof(r));
+}
+
+/* sring_blkif_x86_32_write_response() - the same for an x86_32 slot (12
+ * bytes written; the rest of the slot keeps the request's bytes). */
+SRING_INLINE void sring_blkif_x86_32_write_response(
+	struct sring_blkif_x86_32_response *slot, uint64_t id,
+	uint8_t operation, int16_t status)
+{
+	struct sring_blkif_x86_32_response r;
+
+	sring_blkif_u64_set(r.id, id);
+	r.operation = operation;
+	r.pad1 = 0;
+	r.status = status;
+	sringi_copy_to_shared(slot, &r, sizeof(r));
+}
+
+/**
+ * sring_blkif_write_indirect_page() - fill one indirect page (front end).
+ * @page: the 4096-byte page to grant, private to us until granted
+ * @seg: the segments for this page
+ * @n: how many (at most 512; more is clamped, and SRING_ASSERT)
+ *
+ * Writes all 4096 bytes: the unused tail as zero (XSA-403).
+ */
+SRING_INLINE void sring_blkif_write_indirect_page(
+	void *page, const struct sring_blkif_segment *seg, unsigned int n)
+{
+	struct sring_blkif_segment *p = (struct sring_blkif_segment *)page;
+	unsigned int i;
+
+	SRING_ASSERT(n <= SRING_BLKIF_SEGS_PER_INDIRECT_FRAME);
+	if (n > SRING_BLKIF_SEGS_PER_INDIRECT_FRAME)
+		n = SRING_BLKIF_SEGS_PER_INDIRECT_FRAME;
+	sringi_zero_shared(page, SRING_BLKIF_PAGE_SIZE);
+	for (i = 0; i < n; i++) {
+		struct sring_blkif_segment s;
+
+		sringi_blkif_seg_copy(&s, &seg[i]);
+		sringi_copy_to_shared(&p[i], &s, sizeof(s));
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * Back end: validation
+ * ------------------------------------------------------------------- */
+
+/* Features a back end offers (its feature-* nodes). */
+#define SRING_BLKIF_F_BARRIER 0x1u        /* feature-barrier */
+#define SRING_BLKIF_F_FLUSH 0x2u          /* feature-flush-cache */
+#define SRING_BLKIF_F_DISCARD 0x4u        /* feature-discard */
+#define SRING_BLKIF_F_DISCARD_SECURE 0x8u /* discard-secure */
+
+/* What a back end offers; private, set up locally, never read from the
+ * shared page. */
+struct sring_blkif_geometry {
+	uint64_t sectors;     /* disk size in 512-byte sectors */
+	uint32_t sector_size; /* logical block size, a power of two >= 512
+			       * (0 means 512): I/O must be aligned to it */
+	uint32_t features;    /* SRING_BLKIF_F_* */
+	uint32_t max_indirect_segments; /* feature-max-indirect-segments;
+					 * 0: no indirect; at most 4096 */
+	uint8_t read_only;    /* 1: only READ is allowed */
+};
+
+/* Why a request was refused. 0 is "valid"; every error is positive. */
+enum sring_blkif_err {
+	SRING_BLKIF_VALID = 0,
+	SRING_BLKIF_EOP = 1,        /* unknown operation (incl. RESERVED_1) */
+	SRING_BLKIF_ENOTSUPP = 2,   /* known operation, not offered */
+	SRING_BLKIF_EROFS = 3,      /* not a READ, on a read-only device */
+	SRING_BLKIF_ENOSEG = 4,     /* READ/WRITE/indirect with no segment */
+	SRING_BLKIF_ETOOMANYSEG = 5, /* > 11 direct, > max indirect segments */
+	SRING_BLKIF_ESECT = 6,      /* first_sect > last_sect, or > 7 */
+	SRING_BLKIF_ERANGE = 7,     /* sectors beyond the disk or past 2^64 */
+	SRING_BLKIF_EALIGN = 8,     /* not aligned to the logical block size */
+	SRING_BLKIF_EINDIRECT = 9,  /* indirect: more than 8 pages needed */
+	SRING_BLKIF_EINDOP = 10     /* indirect_op neither READ nor WRITE */
+};
+
+/**
+ * sring_blkif_error_status() - the response status for a refusal.
+ * @err: enum sring_blkif_err
+ *
+ * Return: SRING_BLKIF_RSP_EOPNOTSUPP for an operation that is unknown or
+ * not offered, SRING_BLKIF_RSP_ERROR otherwise, SRING_BLKIF_RSP_OKAY for 0.
+ */
+SRING_INLINE int16_t sring_blkif_error_status(int err)
+{
+	if (err == SRING_BLKIF_VALID)
+		return SRING_BLKIF_RSP_OKAY;
+	if (err == SRING_BLKIF_EOP || err == SRING_BLKIF_ENOTSUPP)
+		return SRING_BLKIF_RSP_EOPNOTSUPP;
+	return SRING_BLKIF_RSP_ERROR;
+}
+
+/* sring_blkif_strerror() - a short description of an enum sring_blkif_err
+ * (or of a negative enum sring_status) for logs. */
+SRING_INLINE const char *sring_blkif_strerror(int err)
+{
+	switch (err) {
+	case SRING_BLKIF_VALID: return "valid";
+	case SRING_BLKIF_EOP: return "unknown operation";
+	case SRING_BLKIF_ENOTSUPP: return "operation not offered";
+	case SRING_BLKIF_EROFS: return "write to a read-only device";
+	case SRING_BLKIF_ENOSEG: return "no segments";
+	case SRING_BLKIF_ETOOMANYSEG: return "too many segments";
+	case SRING_BLKIF_ESECT: return "bad first_sect/last_sect";
+	case SRING_BLKIF_ERANGE: return "sector range outside the disk";
+	case SRING_BLKIF_EALIGN: return "not aligned to the sector size";
+	case SRING_BLKIF_EINDIRECT: return "bad indirect page count";
+	case SRING_BLKIF_EINDOP: return "bad indirect operation";
+	case SRING_EPROTO: return "protocol violation";
+	case SRING_EINVAL: return "invalid argument";
+	default: return "unknown error";
+	}
+}
+
+/* 512-byte sectors per logical block, minus one (a mask). */
+SRING_INLINE uint64_t sringi_blkif_align_mask(
+	const struct sring_blkif_geometry *g)
+{
+	uint32_t spb = g->sector_size >> SRING_BLKIF_SECTOR_SHIFT;
+
+	SRING_ASSERT(g->sector_size == 0 ||
+		     (spb != 0 &&
+		      (g->sector_size & (g->sector_size - 1u)) == 0));
+	if (spb == 0 || (spb & (spb - 1u)) != 0)
+		spb = 1;
+	return (uint64_t)spb - 1u;
+}
+
+/* Checks one segment copy; adds its sectors to *total. No overflow: a
+ * segment is at most 8 sectors and at most 4096 of them are summed. */
+SRING_INLINE int sringi_blkif_seg_check(const struct sring_blkif_segment *s,
+					uint64_t mask, uint64_t *total)
+{
+	uint32_t nsec;
+
+	if (s->first_sect > s->last_sect ||
+	    s->last_sect >= SRING_BLKIF_SECTORS_PER_PAGE)
+		return SRING_BLKIF_ESECT;
+	nsec = (uint32_t)s->last_sect - (uint32_t)s->first_sect + 1u;
+	if (((uint64_t)s->first_sect & mask) != 0 || (nsec & mask) != 0)
+		return SRING_BLKIF_EALIGN;
+	*total += nsec;
+	return SRING_BLKIF_VALID;
+}
+
+/* [sector, sector + n) within the disk, and aligned. Written so that no
+ * sum can wrap: sector + n is never computed. */
+SRING_INLINE int sringi_blkif_range_check(const struct sring_blkif_geometry *g,
+					  uint64_t sector, uint64_t n)
+{
+	uint64_t mask = sringi_blkif_align_mask(g);
+
+	if (sector > g->sectors || n > g->sectors - sector)
+		return SRING_BLKIF_ERANGE;
+	if ((sector & mask) != 0 || (n & mask) != 0)
+		return SRING_BLKIF_EALIGN;
+	return SRING_BLKIF_VALID;
+}
+
+SRING_INLINE uint32_t sringi_blkif_max_indirect(
+	const struct sring_blkif_geometry *g)
+{
+	SRING_ASSERT(g->max_indirect_segments <=
+		     SRING_BLKIF_MAX_INDIRECT_SEGMENTS);
+	return g->max_indirect_segments > SRING_BLKIF_MAX_INDIRECT_SEGMENTS
+		       ? SRING_BLKIF_MAX_INDIRECT_SEGMENTS
+		       : g->max_indirect_segments;
+}
+
+/**
+ * sring_blkif_check_request() - validate a request copy (back end).
+ * @rq: private 64-format copy of the request (convert x86_32 first)
+ * @g: the device
+ * @out: the normalised request; id and rsp_operation are set even when
+ *       the request is refused, so that the refusal can be answered
+ *
+ * Checks, in this order: the operation is known (else EOP) and offered
+ * (ENOTSUPP); an indirect request wraps READ or WRITE (EINDOP); the
+ * device is writable unless it is a READ (EROFS); then the segments
+ * (ENOSEG, ETOOMANYSEG, then per segment ESECT, EALIGN) or the indirect
+ * header (ENOSEG, EINDIRECT, ETOOMANYSEG); last the sector range (ERANGE,
+ * EALIGN). docs/blkif.md has the table.
+ * FLUSH_DISKCACHE and WRITE_BARRIER may carry 0 segments, and then no
+ * range. A discard's secure flag is kept only if discard-secure is offered
+ * (Xen: "ignored if discard-secure=0"); other flag bits are ignored.
+ *
+ * For an indirect request the segments are still in the front end's
+ * pages: out is not usable until sring_blkif_check_indirect() accepts it.
+ *
+ * Context: pure; reads only the private copy.
+ * Return: SRING_BLKIF_VALID (0) or an enum sring_blkif_err.
+ */
+SRING_INLINE int sring_blkif_check_request(const union sring_blkif_request *rq,
+					   const struct sring_blkif_geometry *g,
+					   struct sring_blkif_req *out)
+{
+	uint8_t op = rq->hdr.operation;
+	uint64_t total = 0, mask = sringi_blkif_align_mask(g);
+	unsigned int i, n;
+	int err;
+
+	sringi_zero_shared(out, sizeof(*out));
+	out->id = rq->hdr.id;
+	out->operation = op;
+	out->rsp_operation = op;
+	switch (op) {
+	case SRING_BLKIF_OP_READ:
+	case SRING_BLKIF_OP_WRITE:
+	case SRING_BLKIF_OP_WRITE_BARRIER:
+	case SRING_BLKIF_OP_FLUSH_DISKCACHE:
+		if ((op == SRING_BLKIF_OP_WRITE_BARRIER &&
+		     !(g->features & SRING_BLKIF_F_BARRIER)) ||
+		    (op == SRING_BLKIF_OP_FLUSH_DISKCACHE &&
+		     !(g->features & SRING_BLKIF_F_FLUSH)))
+			return SRING_BLKIF_ENOTSUPP;
+		if (op != SRING_BLKIF_OP_READ && g->read_only)
+			return SRING_BLKIF_EROFS;
+		out->handle = rq->rw.handle;
+		out->sector_number = rq->rw.sector_number;
+		n = rq->rw.nr_segments;
+		if (n == 0 && (op == SRING_BLKIF_OP_READ ||
+			       op == SRING_BLKIF_OP_WRITE))
+			return SRING_BLKIF_ENOSEG;
+		if (n > SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST)
+			return SRING_BLKIF_ETOOMANYSEG;
+		for (i = 0; i < n; i++) {
+			sringi_blkif_seg_copy(&out->seg[i], &rq->rw.seg[i]);
+			err = sringi_blkif_seg_check(&out->seg[i], mask,
+						     &total);
+			if (err)
+				return err;
+		}
+		out->nr_segments = (uint16_t)n;
+		out->nr_sectors = total;
+		if (n == 0)
+			return SRING_BLKIF_VALID;
+		return sringi_blkif_range_check(g, out->sector_number, total);
+	case SRING_BLKIF_OP_DISCARD:
+		if (!(g->features & SRING_BLKIF_F_DISCARD))
+			return SRING_BLKIF_ENOTSUPP;
+		if (g->read_only)
+			return SRING_BLKIF_EROFS;
+		out->handle = rq->discard.handle;
+		out->sector_number = rq->discard.sector_number;
+		out->nr_sectors = rq->discard.nr_sectors;
+		out->discard_secure = (uint8_t)(
+			(rq->discard.flag & SRING_BLKIF_DISCARD_SECURE) &&
+			(g->features & SRING_BLKIF_F_DISCARD_SECURE));
+		return sringi_blkif_range_check(g, out->sector_number,
+						out->nr_sectors);
+	case SRING_BLKIF_OP_INDIRECT:
+		out->operation = rq->indirect.indirect_op;
+		out->rsp_operation = rq->indirect.indirect_op;
+		out->indirect = 1;
+		if (sringi_blkif_max_indirect(g) == 0)
+			return SRING_BLKIF_ENOTSUPP;
+		if (out->operation != SRING_BLKIF_OP_READ &&
+		    out->operation != SRING_BLKIF_OP_WRITE)
+			return SRING_BLKIF_EINDOP;
+		if (out->operation == SRING_BLKIF_OP_WRITE && g->read_only)
+			return SRING_BLKIF_EROFS;
+		out->handle = rq->indirect.handle;
+		out->sector_number = rq->indirect.sector_number;
+		n = rq->indirect.nr_segments;
+		if (n == 0)
+			return SRING_BLKIF_ENOSEG;
+		if (SRING_BLKIF_INDIRECT_PAGES(n) >
+		    SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST)
+			return SRING_BLKIF_EINDIRECT;
+		if (n > sringi_blkif_max_indirect(g))
+			return SRING_BLKIF_ETOOMANYSEG;
+		out->nr_segments = (uint16_t)n;
+		out->nr_indirect_pages =
+			(uint16_t)SRING_BLKIF_INDIRECT_PAGES(n);
+		for (i = 0; i < out->nr_indirect_pages; i++)
+			out->indirect_grefs[i] = rq->indirect.indirect_grefs[i];
+		return SRING_BLKIF_VALID;
+	default:
+		return SRING_BLKIF_EOP;
+	}
+}
+
+/**
+ * sring_blkif_check_indirect() - read and check the segments of an
+ * indirect request, each exactly once.
+ * @r: a request sring_blkif_check_request() accepted with r->indirect set;
+ *     on success r->nr_sectors is set
+ * @g: the device (the same geometry)
+ * @pages: the mapped indirect pages, r->nr_indirect_pages of them, in the
+ *         order of r->indirect_grefs; shared memory, written by the front
+ *         (declare the array as const void *pages[8]: a void *[] does not
+ *         convert implicitly in C)
+ * @nr_pages: must equal r->nr_indirect_pages
+ * @seg: private array receiving r->nr_segments checked segments
+ * @max_seg: capacity of @seg
+ *
+ * Each segment is copied out of its page once, then only the copy is
+ * checked and used (Linux "xen-blkback: read from indirect descriptors
+ * only once"). The range is checked once the sectors are summed.
+ *
+ * Return: SRING_BLKIF_VALID, SRING_BLKIF_ESECT / ERANGE / EALIGN, or
+ * SRING_EINVAL (negative) for local misuse: r not an accepted indirect
+ * request, a page count that differs, or too small an array.
+ */
+SRING_INLINE int sring_blkif_check_indirect(
+	struct sring_blkif_req *r, const struct sring_blkif_geometry *g,
+	const void *const *pages, unsigned int nr_pages,
+	struct sring_blkif_segment *seg, size_t max_seg)
+{
+	uint64_t total = 0, mask = sringi_blkif_align_mask(g);
+	uint32_t i, n = r->nr_segments;
+	int err;
+
+	if (!r->indirect || n == 0 || nr_pages != r->nr_indirect_pages ||
+	    nr_pages != SRING_BLKIF_INDIRECT_PAGES(n) || max_seg < n ||
+	    !pages || !seg)
+		return SRING_EINVAL;
+	for (i = 0; i < n; i++) {
+		const unsigned char *p =
+			(const unsigned char *)pages[i >> 9];
+
+		if (!p)
+			return SRING_EINVAL;
+		sringi_copy_from_shared(&seg[i], p + (size_t)(i & 511u) * 8u,
+					sizeof(seg[i]));
+		seg[i].pad[0] = 0;
+		seg[i].pad[1] = 0;
+		err = sringi_blkif_seg_check(&seg[i], mask, &total);
+		if (err)
+			return err;
+	}
+	err = sringi_blkif_range_check(g, r->sector_number, total);
+	if (err)
+		return err;
+	r->nr_sectors = total;
+	return SRING_BLKIF_VALID;
+}
+
+/* ---------------------------------------------------------------------
+ * Front end: the description check and the id tracker ("shadow")
+ * ------------------------------------------------------------------- */
+
+/**
+ * sring_blkif_req_check_local() - is a description one we may send?
+ * @d: the description (id is not looked at)
+ *
+ * Front ends send only what the protocol allows: a known operation;
+ * 1..11 segments for READ/WRITE, 0..11 for barrier and flush, each with
+ * first_sect <= last_sect <= 7; for indirect, READ or WRITE with
+ * 1..4096 segments and nr_indirect_pages == ceil(n / 512). Feature
+ * negotiation is the caller's business.
+ *
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_blkif_req_check_local(const struct sring_blkif_req *d)
+{
+	unsigned int i;
+
+	if (d->indirect) {
+		if ((d->operation != SRING_BLKIF_OP_READ &&
+		     d->operation != SRING_BLKIF_OP_WRITE) ||
+		    d->nr_segments == 0 ||
+		    d->nr_segments > SRING_BLKIF_MAX_INDIRECT_SEGMENTS ||
+		    d->nr_indirect_pages !=
+			    SRING_BLKIF_INDIRECT_PAGES(d->nr_segments))
+			return SRING_EINVAL;
+		return SRING_OK;
+	}
+	switch (d->operation) {
+	case SRING_BLKIF_OP_DISCARD:
+		return SRING_OK;
+	case SRING_BLKIF_OP_READ:
+	case SRING_BLKIF_OP_WRITE:
+		if (d->nr_segments == 0)
+			return SRING_EINVAL;
+		/* fall through */
+	case SRING_BLKIF_OP_WRITE_BARRIER:
+	case SRING_BLKIF_OP_FLUSH_DISKCACHE:
+		if (d->nr_segments > SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST)
+			return SRING_EINVAL;
+		for (i = 0; i < d->nr_segments; i++)
+			if (d->seg[i].first_sect > d->seg[i].last_sect ||
+			    d->seg[i].last_sect >= SRING_BLKIF_SECTORS_PER_PAGE)
+				return SRING_EINVAL;
+		return SRING_OK;
+	default:
+		return SRING_EINVAL;
+	}
+}
+
+/* States of a shadow entry. */
+#define SRING_BLKIF_SHADOW_FREE 0
+#define SRING_BLKIF_SHADOW_RESERVED 1  /* id handed out, not yet submitted */
+#define SRING_BLKIF_SHADOW_IN_FLIGHT 2 /* on the ring; one response owed */
+
+#define SRINGI_BLKIF_NIL 0xffffffffu
+
+/* What the front end sent, per id. Private memory. */
+struct sring_blkif_shadow_entry {
+	uint64_t cookie;        /* the caller's (e.g. a pointer as integer) */
+	uint64_t sector_number; /* as sent */
+	uint32_t gen;           /* incarnation: the high half of the id */
+	uint32_t next;          /* free list */
+	uint16_t nr_segments;   /* as sent */
+	uint8_t state;          /* SRING_BLKIF_SHADOW_* */
+	uint8_t operation;      /* effective operation sent */
+	uint8_t rsp_operation;  /* the operation the response must carry */
+	uint8_t indirect;
+};
+
+/* The id tracker. Private memory; entries are the caller's array. Not
+ * locked: submit and complete from one thread, or under one lock. */
+struct sring_blkif_shadow {
+	struct sring_blkif_shadow_entry *ent;
+	uint32_t nr;        /* entries; ids are < nr in the low half */
+	uint32_t free_head; /* SRINGI_BLKIF_NIL when none */
+	uint32_t in_flight; /* reserved + in flight */
+	int broken;         /* 0, or SRING_EPROTO once latched */
+};
+
+/**
+ * sring_blkif_shadow_init() - set up an id tracker.
+ * @s: the tracker
+ * @ent: nr entries of private memory
+ * @nr: how many requests may be outstanding (normally the ring size);
+ *      1..2^31
+ *
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_blkif_shadow_init(struct sring_blkif_shadow *s,
+					 struct sring_blkif_shadow_entry *ent,
+					 uint32_t nr)
+{
+	uint32_t i;
+
+	if (!s || !ent || nr == 0 || nr > 0x80000000u)
+		return SRING_EINVAL;
+	for (i = 0; i < nr; i++) {
+		ent[i].cookie = 0;
+		ent[i].sector_number = 0;
+		ent[i].gen = 0;
+		ent[i].next = i + 1u < nr ? i + 1u : SRINGI_BLKIF_NIL;
+		ent[i].nr_segments = 0;
+		ent[i].state = SRING_BLKIF_SHADOW_FREE;
+		ent[i].operation = 0;
+		ent[i].rsp_operation = 0;
+		ent[i].indirect = 0;
+	}
+	s->ent = ent;
+	s->nr = nr;
+	s->free_head = 0;
+	s->in_flight = 0;
+	s->broken = 0;
+	return SRING_OK;
+}
+
+/* sring_blkif_shadow_broken() - SRING_EPROTO once a response was bad. */
+SRING_INLINE int sring_blkif_shadow_broken(const struct sring_blkif_shadow *s)
+{
+	return s->broken;
+}
+
+/* sring_blkif_shadow_in_flight() - ids handed out and not completed. */
+SRING_INLINE uint32_t sring_blkif_shadow_in_flight(
+	const struct sring_blkif_shadow *s)
+{
+	return s->in_flight;
+}
+
+/**
+ * sring_blkif_shadow_get() - hand out an id for a request.
+ * @s: the tracker
+ * @d: the request about to be sent (operation, counts are recorded)
+ * @cookie: the caller's value, returned on completion
+ * @id: receives the id to put in the request
+ *
+ * The entry is RESERVED: a response naming it is still a violation until
+ * sring_blkif_shadow_submit() (Linux blkfront's REQ_PROCESSING, 2021).
+ *
+ * Return: SRING_OK, SRING_FULL (every id in use) or SRING_EPROTO.
+ */
+SRING_INLINE int sring_blkif_shadow_get(struct sring_blkif_shadow *s,
+					const struct sring_blkif_req *d,
+					uint64_t cookie, uint64_t *id)
+{
+	struct sring_blkif_shadow_entry *e;
+	uint32_t i = s->free_head;
+
+	if (SRING_UNLIKELY(s->broken))
+		return s->broken;
+	if (i == SRINGI_BLKIF_NIL)
+		return SRING_FULL;
+	e = &s->ent[i];
+	s->free_head = e->next;
+	e->next = SRINGI_BLKIF_NIL;
+	e->gen++;
+	e->state = SRING_BLKIF_SHADOW_RESERVED;
+	e->cookie = cookie;
+	e->sector_number = d->sector_number;
+	e->nr_segments = d->nr_segments;
+	e->operation = d->operation;
+	e->rsp_operation = d->operation;
+	e->indirect = (uint8_t)(d->indirect != 0);
+	s->in_flight++;
+	*id = (uint64_t)e->gen << 32 | i;
+	return SRING_OK;
+}
+
+/* Index of a live entry in state, or NIL. */
+SRING_INLINE uint32_t sringi_blkif_shadow_find(
+	const struct sring_blkif_shadow *s, uint64_t id, uint8_t state)
+{
+	uint32_t i = (uint32_t)(id & 0xffffffffu);
+
+	if (i >= s->nr || s->ent[i].state != state ||
+	    s->ent[i].gen != (uint32_t)(id >> 32))
+		return SRINGI_BLKIF_NIL;
+	return i;
+}
+
+SRING_INLINE void sringi_blkif_shadow_put(struct sring_blkif_shadow *s,
+					  uint32_t i)
+{
+	s->ent[i].state = SRING_BLKIF_SHADOW_FREE;
+	s->ent[i].next = s->free_head;
+	s->free_head = i;
+	s->in_flight--;
+}
+
+/**
+ * sring_blkif_shadow_submit() - the request with this id is on the ring.
+ * @s: the tracker
+ * @id: from sring_blkif_shadow_get()
+ *
+ * Call after writing the slot, before pushing.
+ * Return: SRING_OK, or SRING_EINVAL if id is not reserved (local misuse).
+ */
+SRING_INLINE int sring_blkif_shadow_submit(struct sring_blkif_shadow *s,
+					   uint64_t id)
+{
+	uint32_t i = sringi_blkif_shadow_find(s, id,
+					      SRING_BLKIF_SHADOW_RESERVED);
+
+	SRING_ASSERT(i != SRINGI_BLKIF_NIL);
+	if (i == SRINGI_BLKIF_NIL)
+		return SRING_EINVAL;
+	s->ent[i].state = SRING_BLKIF_SHADOW_IN_FLIGHT;
+	return SRING_OK;
+}
+
+/**
+ * sring_blkif_shadow_cancel() - give back a reserved id never submitted.
+ * @s: the tracker
+ * @id: from sring_blkif_shadow_get()
+ *
+ * Return: SRING_OK, or SRING_EINVAL if id is not reserved.
+ */
+SRING_INLINE int sring_blkif_shadow_cancel(struct sring_blkif_shadow *s,
+					   uint64_t id)
+{
+	uint32_t i = sringi_blkif_shadow_find(s, id,
+					      SRING_BLKIF_SHADOW_RESERVED);
+
+	SRING_ASSERT(i != SRINGI_BLKIF_NIL);
+	if (i == SRINGI_BLKIF_NIL)
+		return SRING_EINVAL;
+	sringi_blkif_shadow_put(s, i);
+	return SRING_OK;
+}
+
+/**
+ * sring_blkif_shadow_complete() - check a response and retire its id.
+ * @s: the tracker
+ * @rsp: private copy of the response (convert x86_32 first)
+ * @cookie: receives the cookie given to sring_blkif_shadow_get()
+ *
+ * The id must name an entry in flight, of the current incarnation, and
+ * the operation must be the one it was sent with. Each request completes
+ * once: a second response for it finds the entry free.
+ *
+ * Return: SRING_OK, or SRING_EPROTO (unknown, duplicate, stale, not yet
+ * submitted, or mismatched operation), after which the tracker is broken
+ * and refuses everything: the device must be torn down.
+ */
+SRING_INLINE int sring_blkif_shadow_complete(
+	struct sring_blkif_shadow *s, const struct sring_blkif_response *rsp,
+	uint64_t *cookie)
+{
+	uint32_t i;
+
+	if (SRING_UNLIKELY(s->broken))
+		return s->broken;
+	i = sringi_blkif_shadow_find(s, rsp->id, SRING_BLKIF_SHADOW_IN_FLIGHT);
+	if (SRING_UNLIKELY(i == SRINGI_BLKIF_NIL ||
+			   s->ent[i].rsp_operation != rsp->operation)) {
+		s->broken = SRING_EPROTO;
+		return SRING_EPROTO;
+	}
+	*cookie = s->ent[i].cookie;
+	sringi_blkif_shadow_put(s, i);
+	return SRING_OK;
+}
+
+/**
+ * sring_blkif_shadow_lookup() - what was sent with this id.
+ * @s: the tracker
+ * @id: an id handed out and not yet completed
+ *
+ * Return: the entry, or NULL if id names no reserved or in-flight request.
+ */
+SRING_INLINE const struct sring_blkif_shadow_entry *sring_blkif_shadow_lookup(
+	const struct sring_blkif_shadow *s, uint64_t id)
+{
+	uint32_t i = sringi_blkif_shadow_find(s, id,
+					      SRING_BLKIF_SHADOW_IN_FLIGHT);
+
+	if (i == SRINGI_BLKIF_NIL)
+		i = sringi_blkif_shadow_find(s, id,
+					     SRING_BLKIF_SHADOW_RESERVED);
+	return i == SRINGI_BLKIF_NIL ? NULL : &s->ent[i];
+}
+
+/**
+ * sring_blkif_status_normalise() - a status a front end can act on.
+ * @status: as received
+ *
+ * Return: OKAY and EOPNOTSUPP as they are; anything else is ERROR.
+ */
+SRING_INLINE int16_t sring_blkif_status_normalise(int16_t status)
+{
+	if (status == SRING_BLKIF_RSP_OKAY ||
+	    status == SRING_BLKIF_RSP_EOPNOTSUPP)
+		return status;
+	return SRING_BLKIF_RSP_ERROR;
+}
+
+/* ---------------------------------------------------------------------
+ * Either-format ends: one private struct over the untyped core, the wire
+ * format chosen at run time (a back end learns it from "protocol")
+ * ------------------------------------------------------------------- */
+
+/**
+ * sring_blkif_ring_init() - initialise a shared ring for a format.
+ * @abi: enum sring_blkif_abi
+ * @shared: the area (8-byte aligned)
+ * @bytes: its size
+ *
+ * Context: front end, before the back end attaches. Zeroes the area.
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_blkif_ring_init(int abi, void *shared, size_t bytes)
+{
+	uint32_t slot = sring_blkif_slot_size(abi);
+
+	if (slot == 0)
+		return SRING_EINVAL;
+	return sring_shared_init(shared, bytes, slot);
+}
+
+/* A block front end over a ring of either format. Private memory. */
+struct sring_blkif_frontend {
+	struct sring_front core;
+	int abi;
+};
+
+/* A block back end over a ring of either format. Private memory. */
+struct sring_blkif_backend {
+	struct sring_back core;
+	int abi;
+};
+
+SRING_INLINE int sringi_blkif_layout(struct sring_layout *l, int abi,
+				     void *shared, size_t bytes)
+{
+	if (abi == SRING_BLKIF_ABI_64)
+		return sring_xen_layout(l, shared, bytes,
+					sizeof(union sring_blkif_sring_entry),
+					sizeof(union sring_blkif_request),
+					sizeof(struct sring_blkif_response));
+	if (abi == SRING_BLKIF_ABI_X86_32)
+		return sring_xen_layout(
+			l, shared, bytes,
+			sizeof(union sring_blkif_x86_32_sring_entry),
+			sizeof(union sring_blkif_x86_32_request),
+			sizeof(struct sring_blkif_x86_32_response));
+	return SRING_EINVAL;
+}
+
+/**
+ * sring_blkif_frontend_attach() - set up a front end at an index.
+ * @fe: private state
+ * @abi: the ring's format (the front end's own: SRING_BLKIF_ABI_NATIVE)
+ * @shared: the ring, initialised by sring_blkif_ring_init()
+ * @bytes: its size
+ * @idx: the index both producers stand at (0 for a new ring)
+ *
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_blkif_frontend_attach(struct sring_blkif_frontend *fe,
+					     int abi, void *shared,
+					     size_t bytes, sring_idx_t idx)
+{
+	struct sring_layout l;
+	int rc = sringi_blkif_layout(&l, abi, shared, bytes);
+
+	if (rc != SRING_OK)
+		return rc;
+	fe->abi = abi;
+	return sring_front_attach(&fe->core, &l, idx);
+}
+
+/* sring_blkif_frontend_init() - sring_blkif_frontend_attach() at 0. */
+SRING_INLINE int sring_blkif_frontend_init(struct sring_blkif_frontend *fe,
+					   int abi, void *shared,
+					   size_t bytes)
+{
+	return sring_blkif_frontend_attach(fe, abi, shared, bytes, 0);
+}
+
+/* sring_blkif_frontend_size() - slots in the ring (requests in flight). */
+SRING_INLINE uint32_t sring_blkif_frontend_size(
+	const struct sring_blkif_frontend *fe)
+{
+	return fe->core.l.nr_ents;
+}
+
+/**
+ * sring_blkif_frontend_queue() - write one request into the next slot.
+ * @fe: front end
+ * @d: the description, id included
+ *
+ * Not published until sring_blkif_frontend_push_requests(). Without an id
+ * tracker; sring_blkif_frontend_submit() is the tracked form.
+ *
+ * Return: SRING_OK, SRING_FULL, SRING_EINVAL (d fails
+ * sring_blkif_req_check_local(); nothing is written) or SRING_EPROTO.
+ */
+SRING_INLINE int sring_blkif_frontend_queue(struct sring_blkif_frontend *fe,
+					    const struct sring_blkif_req *d)
+{
+	void *slot;
+
+	if (sring_blkif_req_check_local(d) != SRING_OK)
+		return SRING_EINVAL;
+	slot = sring_front_get_request(&fe->core);
+	if (!slot)
+		return fe->core.broken ? fe->core.broken : SRING_FULL;
+	if (fe->abi == SRING_BLKIF_ABI_X86_32)
+		sring_blkif_x86_32_write_request(
+			(union sring_blkif_x86_32_request *)slot, d);
+	else
+		sring_blkif_write_request((union sring_blkif_request *)slot,
+					  d);
+	return SRING_OK;
+}
+
+/**
+ * sring_blkif_frontend_submit() - track and queue one request.
+ * @fe: front end
+ * @s: the id tracker
+ * @d: the description; d->id is set to the id handed out
+ * @cookie: returned by sring_blkif_frontend_complete() for this request
+ *
+ * Return: SRING_OK, SRING_FULL (no slot or no id; nothing changed),
+ * SRING_EINVAL (bad description) or SRING_EPROTO.
+ */
+SRING_INLINE int sring_blkif_frontend_submit(struct sring_blkif_frontend *fe,
+					     struct sring_blkif_shadow *s,
+					     struct sring_blkif_req *d,
+					     uint64_t cookie)
+{
+	uint64_t id;
+	int rc;
+
+	if (SRING_UNLIKELY(fe->core.broken))
+		return fe->core.broken;
+	if (sring_blkif_req_check_local(d) != SRING_OK)
+		return SRING_EINVAL;
+	if (sring_front_full(&fe->core))
+		return SRING_FULL;
+	rc = sring_blkif_shadow_get(s, d, cookie, &id);
+	if (rc != SRING_OK)
+		return rc;
+	d->id = id;
+	rc = sring_blkif_frontend_queue(fe, d);
+	if (rc != SRING_OK) {
+		(void)sring_blkif_shadow_cancel(s, id);
+		return rc;
+	}
+	return sring_blkif_shadow_submit(s, id);
+}
+
+/* sring_blkif_frontend_push_requests() - publish; 1 = notify the back. */
+SRING_INLINE int sring_blkif_frontend_push_requests(
+	struct sring_blkif_frontend *fe)
+{
+	return sring_front_push_requests(&fe->core);
+}
+
+/**
+ * sring_blkif_frontend_copy_response() - take the next response by copy,
+ * converted to the 64 form.
+ * @fe: front end
+ * @rsp: private response
+ *
+ * Return: SRING_OK, SRING_EMPTY or SRING_EPROTO.
+ */
+SRING_INLINE int sring_blkif_frontend_copy_response(
+	struct sring_blkif_frontend *fe, struct sring_blkif_response *rsp)
+{
+	int rc;
+
+	if (fe->abi == SRING_BLKIF_ABI_X86_32) {
+		struct sring_blkif_x86_32_response r32;
+
+		rc = sring_front_copy_response(&fe->core, &r32);
+		if (rc == SRING_OK)
+			sring_blkif_response_from_x86_32(rsp, &r32);
+		return rc;
+	}
+	return sring_front_copy_response(&fe->core, rsp);
+}
+
+/**
+ * sring_blkif_frontend_complete() - take the next response and retire its
+ * request in the tracker.
+ * @fe: front end
+ * @s: the id tracker
+ * @cookie: receives the request's cookie
+ * @status: receives the status, normalised (sring_blkif_status_normalise)
+ *
+ * A response the tracker refuses latches both the tracker and the ring
+ * broken.
+ *
+ * Return: SRING_OK, SRING_EMPTY or SRING_EPROTO.
+ */
+SRING_INLINE int sring_blkif_frontend_complete(struct sring_blkif_frontend *fe,
+					       struct sring_blkif_shadow *s,
+					       uint64_t *cookie,
+					       int16_t *status)
+{
+	struct sring_blkif_response rsp;
+	int rc;
+
+	if (SRING_UNLIKELY(s->broken)) {
+		if (!fe->core.broken)
+			(void)sringi_front_break(&fe->core);
+		return s->broken;
+	}
+	rc = sring_blkif_frontend_copy_response(fe, &rsp);
+	if (rc != SRING_OK)
+		return rc;
+	rc = sring_blkif_shadow_complete(s, &rsp, cookie);
+	if (rc != SRING_OK)
+		return sringi_front_break(&fe->core);
+	*status = sring_blkif_status_normalise(rsp.status);
+	return SRING_OK;
+}
+
+/* sring_blkif_frontend_final_check() - see sring_front_final_check(). */
+SRING_INLINE int sring_blkif_frontend_final_check(
+	struct sring_blkif_frontend *fe)
+{
+	return sring_front_final_check(&fe->core);
+}
+
+/* sring_blkif_frontend_broken() - SRING_EPROTO once latched. */
+SRING_INLINE int sring_blkif_frontend_broken(
+	const struct sring_blkif_frontend *fe)
+{
+	return fe->core.broken;
+}
+
+/**
+ * sring_blkif_backend_attach() - set up a back end at an index.
+ * @be: private state
+ * @abi: the format the front end named in "protocol"
+ * @shared: the mapped ring
+ * @bytes: its size, from the negotiated page count (never from the page)
+ * @idx: the index both producers stand at (0 for a new ring)
+ *
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_blkif_backend_attach(struct sring_blkif_backend *be,
+					    int abi, void *shared,
+					    size_t bytes, sring_idx_t idx)
+{
+	struct sring_layout l;
+	int rc = sringi_blkif_layout(&l, abi, shared, bytes);
+
+	if (rc != SRING_OK)
+		return rc;
+	be->abi = abi;
+	return sring_back_attach(&be->core, &l, idx);
+}
+
+/* sring_blkif_backend_init() - sring_blkif_backend_attach() at 0. */
+SRING_INLINE int sring_blkif_backend_init(struct sring_blkif_backend *be,
+					  int abi, void *shared, size_t bytes)
+{
+	return sring_blkif_backend_attach(be, abi, shared, bytes, 0);
+}
+
+/**
+ * sring_blkif_backend_copy_request() - take the next request by copy, in
+ * the 64 form whatever the ring's format.
+ * @be: back end
+ * @req: private request: check it with sring_blkif_check_request()
+ *
+ * Return: SRING_OK, SRING_EMPTY or SRING_EPROTO.
+ */
+SRING_INLINE int sring_blkif_backend_copy_request(
+	struct sring_blkif_backend *be, union sring_blkif_request *req)
+{
+	int rc;
+
+	if (be->abi == SRING_BLKIF_ABI_X86_32) {
+		union sring_blkif_x86_32_request r32;
+
+		rc = sring_back_copy_request(&be->core, &r32);
+		if (rc == SRING_OK)
+			sring_blkif_request_from_x86_32(req, &r32);
+		return rc;
+	}
+	return sring_back_copy_request(&be->core, req);
+}
+
+/**
+ * sring_blkif_backend_respond() - write the next response.
+ * @be: back end
+ * @id: the request's id (struct sring_blkif_req .id)
+ * @operation: its rsp_operation
+ * @status: SRING_BLKIF_RSP_*, or sring_blkif_error_status()
+ *
+ * Responses may be written in any order, one per request consumed.
+ * Return: SRING_OK, SRING_FULL (no response owed: local misuse) or
+ * SRING_EPROTO.
+ */
+SRING_INLINE int sring_blkif_backend_respond(struct sring_blkif_backend *be,
+					     uint64_t id, uint8_t operation,
+					     int16_t status)
+{
+	void *slot = sring_back_get_response(&be->core);
+
+	if (!slot)
+		return be->core.broken ? be->core.broken : SRING_FULL;
+	if (be->abi == SRING_BLKIF_ABI_X86_32)
+		sring_blkif_x86_32_write_response(
+			(struct sring_blkif_x86_32_response *)slot, id,
+			operation, status);
+	else
+		sring_blkif_write_response((struct sring_blkif_response *)slot,
+					   id, operation, status);
+	return SRING_OK;
+}
+
+/* sring_blkif_backend_push_responses() - publish; 1 = notify the front. */
+SRING_INLINE int sring_blkif_backend_push_responses(
+	struct sring_blkif_backend *be)
+{
+	return sring_back_push_responses(&be->core);
+}
+
+/* sring_blkif_backend_final_check() - see sring_back_final_check(). */
+SRING_INLINE int sring_blkif_backend_final_check(
+	struct sring_blkif_backend *be)
+{
+	return sring_back_final_check(&be->core);
+}
+
+/* sring_blkif_backend_unconsumed_requests() - see ring.h. */
+SRING_INLINE int sring_blkif_backend_unconsumed_requests(
+	struct sring_blkif_backend *be)
+{
+	return sring_back_unconsumed_requests(&be->core);
+}
+
+/* sring_blkif_backend_broken() - SRING_EPROTO once latched. */
+SRING_INLINE int sring_blkif_backend_broken(
+	const struct sring_blkif_backend *be)
+{
+	return be->core.broken;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SRING_PROTO_BLKIF_H */
+
+/* ======== sring/proto/console.h ======== */
+
+/* SPDX-License-Identifier: MIT */
+/*
+ * sring/proto/console.h - the Xen console page (io/console.h), both sides,
+ * on top of sring/flex.h.
+ *
+ * A guest's console is one shared page holding two byte rings: "out"
+ * (guest to console daemon: what the guest prints) and "in" (daemon to
+ * guest: what is typed). The guest writes out and reads in; the daemon
+ * (xenconsoled, or anything playing its part) does the reverse. There are
+ * no event words: see the notification rules in sring/flex.h.
+ *
+ *   offset  size  field        written by
+ *        0  1024  in[]         daemon
+ *     1024  2048  out[]        guest
+ *     3072     4  in_cons      guest
+ *     3076     4  in_prod      daemon
+ *     3080     4  out_cons     daemon
+ *     3084     4  out_prod     guest
+ *     3088     1  connection   daemon (newer Xen only; see below)
+ *
+ * Stream byte i of "in" is in[i & 1023], of "out" out[i & 2047].
+ *
+ * The connection byte
+ * -------------------
+ * Xen's public header gained `uint8_t connection` at offset 3088 in 2025
+ * (xen.git ddc2dd1264; not in Xen 4.17, which Debian 12's libxen-dev
+ * ships). Values: XENCONSOLE_CONNECTED 0, XENCONSOLE_DISCONNECTED 1. The
+ * toolstack may create the page "disconnected" when the guest starts
+ * before its console daemon; the daemon sets it to connected once it
+ * services the rings. A zeroed page (every older toolstack) therefore
+ * reads as connected, which keeps old daemons working. A guest that sees
+ * "disconnected" must not wait for room in "out" (nobody will make any):
+ * it should drop or buffer its output instead of spinning, which was the
+ * hang the field was added to fix. The byte is a hint, not a memory
+ * ordering point: the daemon sets it after attaching and then notifies.
+ * On pages laid out for Xen 4.17 the byte sits in the padding after the
+ * indices, which every toolstack zeroes, so using it is compatible both
+ * ways.
+ *
+ * Both sides join a live page with sring_flex_resume() semantics: the
+ * indices found there are adopted if consistent (prod - cons <= size),
+ * since a console daemon may attach to (or restart on) a page the guest
+ * has already written.
+ */
+#ifndef SRING_PROTO_CONSOLE_H
+#define SRING_PROTO_CONSOLE_H
+
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SRING_CONSOLE_IN_SIZE 1024u
+#define SRING_CONSOLE_OUT_SIZE 2048u
+#define SRING_CONSOLE_CONNECTED 0u     /* XENCONSOLE_CONNECTED */
+#define SRING_CONSOLE_DISCONNECTED 1u  /* XENCONSOLE_DISCONNECTED */
+
+/* The console page, byte for byte Xen's struct xencons_interface. */
+struct sring_console_page {
+	unsigned char in[SRING_CONSOLE_IN_SIZE];
+	unsigned char out[SRING_CONSOLE_OUT_SIZE];
+	sring_idx_t in_cons, in_prod;
+	sring_idx_t out_cons, out_prod;
+	uint8_t connection;   /* newer Xen only; 0 on a zeroed page */
+	uint8_t pad[3];
+};
+
+SRING_STATIC_ASSERT(sizeof(struct sring_console_page) == 3092,
+		    sring_console_page_size);
+
+/* One end of a console: the ring it writes and the ring it reads. */
+struct sring_console {
+	struct sring_flex tx;
+	struct sring_flex rx;
+};
+
+/* Directions. */
+#define SRING_CONSOLE_DIR_IN 0   /* daemon writes, guest reads */
+#define SRING_CONSOLE_DIR_OUT 1  /* guest writes, daemon reads */
+
+/* Fills in every field, whatever dir (anything but IN is OUT). */
+SRING_INLINE void sringi_console_fill(struct sring_flex_layout *l,
+				      struct sring_console_page *p, int dir)
+{
+	l->prod_event = NULL;
+	l->cons_event = NULL;
+	if (dir == SRING_CONSOLE_DIR_IN) {
+		l->prod = &p->in_prod;
+		l->cons = &p->in_cons;
+		l->data = p->in;
+		l->size = SRING_CONSOLE_IN_SIZE;
+	} else {
+		l->prod = &p->out_prod;
+		l->cons = &p->out_cons;
+		l->data = p->out;
+		l->size = SRING_CONSOLE_OUT_SIZE;
+	}
+}
+
+/**
+ * sring_console_layout() - one ring of the console page.
+ * @l: filled in
+ * @p: the page
+ * @dir: SRING_CONSOLE_DIR_IN or SRING_CONSOLE_DIR_OUT
+ *
+ * Return: SRING_OK or SRING_EINVAL.
+ */
+SRING_INLINE int sring_console_layout(struct sring_flex_layout *l,
+				      struct sring_console_page *p, int dir)
+{
+	if (!l || !p || (dir != SRING_CONSOLE_DIR_IN &&
+			 dir != SRING_CONSOLE_DIR_OUT))
+		return SRING_EINVAL;
+	sringi_console_fill(l, p, dir);
+	return SRING_OK;
+}
+
+/**
+ * sring_console_page_init() - zero a page and set its connection byte.
+ * @p: the page (the toolstack's job in Xen)
+ * @connection: SRING_CONSOLE_CONNECTED, or SRING_CONSOLE_DISCONNECTED when
+ *              the daemon will attach later
+ */
+SRING_INLINE void sring_console_page_init(struct sring_console_page *p,
+					  uint8_t connection)
+{
+	sringi_zero_shared(p, sizeof(*p));
+	sringi_copy_to_shared(&p->connection, &connection, 1);
+}
+
+SRING_INLINE int sringi_console_attach(struct sring_console *c,
+				       struct sring_console_page *p,
+				       int tx_dir, int rx_dir)
+{
+	struct sring_flex_layout l;
+	int rc_tx, rc_rx;
+
+	if (!c || !p)
+		return SRING_EINVAL;
+	/* Both rings are set up even if one is inconsistent: that one is
+	 * latched broken, the other still works. */
+	sringi_console_fill(&l, p, tx_dir);
+	rc_tx = sring_flex_resume(&c->tx, SRING_FLEX_WRITER, &l);
+	sringi_console_fill(&l, p, rx_dir);
+	rc_rx = sring_flex_resume(&c->rx, SRING_FLEX_READER, &l);
+	return rc_tx != SRING_OK ? rc_tx : rc_rx;
+}
+
+/**
+ * sring_console_guest_attach() - the guest's end: tx is "out", rx "in".
+ * @c: private state
+ * @p: the page
+ *
+ * Context: loads the four indices once each.
+ * Return: SRING_OK, SRING_EINVAL, or SRING_EPROTO (a ring's indices are
+ * inconsistent; that ring is latched broken, the other is usable).
+ */
+SRING_INLINE int sring_console_guest_attach(struct sring_console *c,
+					    struct sring_console_page *p)
+{
+	return sringi_console_attach(c, p, SRING_CONSOLE_DIR_OUT,
+				     SRING_CONSOLE_DIR_IN);
+}
+
+/**
+ * sring_console_daemon_attach() - the daemon's end: tx is "in", rx "out".
+ * @c: private state
+ * @p: the page
+ *
+ * Does not touch the connection byte: set it with
+ * sring_console_set_connection() once ready to service the rings.
+ * Return: as sring_console_guest_attach().
+ */
+SRING_INLINE int sring_console_daemon_attach(struct sring_console *c,
+					     struct sring_console_page *p)
+{
+	return sringi_console_attach(c, p, SRING_CONSOLE_DIR_IN,
+				     SRING_CONSOLE_DIR_OUT);
+}
+
+/**
+ * sring_console_set_wake() - the wake threshold of both rings.
+ * @c: either end
+ * @w: 1 when both ends are sring peers that wait for single bytes
+ *     (notify only on empty / full transitions); leave the default (every
+ *     push notifies) when the peer is a Xen guest or xenconsoled.
+ */
+SRING_INLINE void sring_console_set_wake(struct sring_console *c, uint32_t w)
+{
+	sring_flex_set_wake(&c->tx, w);
+	sring_flex_set_wake(&c->rx, w);
+}
+
+/* sring_console_set_connection() - daemon: publish the connection byte. */
+SRING_INLINE void sring_console_set_connection(struct sring_console_page *p,
+					       uint8_t v)
+{
+	sringi_copy_to_shared(&p->connection, &v, 1);
+}
+
+/**
+ * sring_console_connected() - guest: is the daemon servicing the rings?
+ * @p: the page
+ *
+ * Reads the byte once. Anything but SRING_CONSOLE_CONNECTED (0) is taken
+ * as disconnected.
+ * Return: 1 if connected, 0 if not.
+ */
+SRING_INLINE int sring_console_connected(const struct sring_console_page *p)
+{
+	uint8_t v;
+
+	sringi_copy_from_shared(&v, &p->connection, 1);
+	return v == SRING_CONSOLE_CONNECTED;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SRING_PROTO_CONSOLE_H */
+
 /* ======== sring/sring.h ======== */
 
 /* SPDX-License-Identifier: MIT */
@@ -1569,6 +5177,7 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
  *   atomic.h   the five memory-ordering operations
  *   copy.h     single-copy access to shared bytes (internal)
  *   ring.h     request/response ring (Xen layout), typed generator
+ *   flex.h     one-way byte-stream rings (Xen flex and console layouts)
  *
  * Protocol headers (sring/proto/...) and the Xen drop-in (sring/xen.h)
  * are included on their own.

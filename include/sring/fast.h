@@ -175,8 +175,10 @@ SRING_INLINE int sring_fast_layout(struct sring_layout *l, void *shared,
 	uint32_t n;
 	size_t q, r;
 
-	if (!l || !shared ||
-	    ((uintptr_t)shared & (SRING_FAST_ALIGN - 1u)) != 0)
+	if (!l)
+		return SRING_EINVAL;
+	sringi_layout_copy(l, NULL); /* a refused layout is all zero */
+	if (!shared || ((uintptr_t)shared & (SRING_FAST_ALIGN - 1u)) != 0)
 		return SRING_EINVAL;
 	n = sring_fast_slots(bytes, req_size, rsp_size);
 	if (n == 0)

@@ -74,6 +74,12 @@ verify pass        front-moderated -DN=2 -DM=4 -DFMOD=2
 verify pass        front-mod-over  -DN=2 -DM=4 -DFMOD=3
 verify pass        back-mod+timer  -DN=2 -DM=4 -DBMOD=2 -DBACK_TIMEOUT
 
+# The publish policy (pushes in the middle of a batch whose "notify" is
+# delivered by the push that ends it): must pass; dropping that kept
+# "notify" must leave both sides asleep.
+verify pass        policy          -DN=2 -DM=4 -DPUBLISH_POLICY
+verify deadlock    policy-drop     -DN=2 -DM=4 -DPUBLISH_POLICY -DPOLICY_DROP
+
 # Each full fence removed: spin must find the lost wake-up.
 verify lost-back   no-F1           -DN=2 -DM=4 -DNO_F1
 verify lost-back   no-F2           -DN=2 -DM=4 -DNO_F2
@@ -90,6 +96,7 @@ if [ "${SRING_MODEL_FULL:-0}" = 1 ]; then
 	verify pass    ring4-mod3      -DN=4 -DM=8 -DFMOD=3
 	verify pass    ring4-bmod3     -DN=4 -DM=8 -DBMOD=3 -DBACK_TIMEOUT
 	verify lost-back  ring4-no-F2  -DN=4 -DM=8 -DNO_F2
+	verify pass    policy-fmod     -DN=2 -DM=4 -DPUBLISH_POLICY -DFMOD=2
 fi
 
 if [ "$fail" = 0 ]; then

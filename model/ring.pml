@@ -40,6 +40,13 @@
  *                the requests in flight (a deliberately broken variant)
  *   NOTIFY_ALWAYS producers notify on every push, ignoring the event
  *                index (a deliberately broken variant)
+ *   PUBLISH_POLICY sring_*_set_publish(): a producer may also push in the
+ *                middle of a batch (the same R, F, event check); a
+ *                "notify" it finds is kept and delivered by the push that
+ *                ends the batch, which always comes before the producer
+ *                waits
+ *   POLICY_DROP  with PUBLISH_POLICY, the kept "notify" is dropped (a
+ *                deliberately broken variant)
  *
  * Properties:
  *   - no lost wake-up (assertions): a side is never asleep, with no
@@ -87,6 +94,8 @@ byte rsp_event = 1;
 /* Event channels: latched pending bits. */
 bit back_evt = 0;
 bit front_evt = 0;
+/* Decided by a policy push, not yet sent (PUBLISH_POLICY). */
+bit pend_b = 0, pend_f = 0;
 
 /* Private state, global only so the assertions can read it. */
 byte req_prod_pvt = 0, req_pub = 0, rsp_cons = 0; /* front */
@@ -101,11 +110,16 @@ byte adv_b = 0, adv_f = 0;    /* items published since the last notifying
                                  push began (capped at M) */
 
 #define BACK_LOST \
-	(back_asleep && !back_evt && !front_pushing && \
+	(back_asleep && !back_evt && !pend_b && !front_pushing && \
 	 SUB(req_prod, req_cons) >= BMOD)
 #define FRONT_LOST \
-	(front_asleep && !front_evt && !back_pushing && \
+	(front_asleep && !front_evt && !pend_f && !back_pushing && \
 	 SUB(rsp_prod, rsp_cons) >= front_k)
+#ifdef POLICY_DROP
+#define KEEP(p) skip
+#else
+#define KEEP(p) p = 1
+#endif
 
 /*
  * Modelling discipline: every step below makes at most one access to a
@@ -142,8 +156,26 @@ idle:
 	:: SUB(req_prod_pvt, rsp_cons) < N ->
 		/* get_request/put_request: queue one */
 		req_prod_pvt = ADD(req_prod_pvt, 1)
-	:: req_prod_pvt != req_pub -> break
-	:: req_prod_pvt == req_pub && req_pub != rsp_cons -> goto reap
+#ifdef PUBLISH_POLICY
+	:: req_prod_pvt != req_pub ->
+		/* a policy push inside get_request(): R1, F1, check, keep */
+		atomic { front_pushing = 1; old = req_pub };
+		req_prod = req_prod_pvt;
+		LOAD_EVENT(req_event, req_prod_pvt, fresh_b, adv_b);
+		atomic {
+			req_pub = req_prod_pvt;
+			if
+			:: nb -> KEEP(pend_b)
+			:: else
+			fi;
+			front_pushing = 0;
+			old = 0;
+			nb = 0
+		}
+#endif
+	:: req_prod_pvt != req_pub || pend_b -> break
+	:: req_prod_pvt == req_pub && !pend_b && req_pub != rsp_cons ->
+		goto reap
 	od;
 
 	/* sring_front_push_requests() */
@@ -163,7 +195,7 @@ idle:
 	atomic {
 		req_pub = req_prod_pvt;
 		if
-		:: nb -> back_evt = 1 /* the caller's notify */
+		:: nb || pend_b -> back_evt = 1; pend_b = 0 /* the caller's notify */
 		:: else
 		fi;
 		front_pushing = 0;
@@ -183,7 +215,7 @@ reap:	/* copy_response() until SRING_EMPTY: one load per snapshot */
 	od;
 	if
 	:: goto idle
-	:: req_prod_pvt == req_pub && req_pub != rsp_cons -> skip
+	:: req_prod_pvt == req_pub && !pend_b && req_pub != rsp_cons -> skip
 	fi;
 
 	/* sring_front_final_check(): k = min(moderation, in flight) */
@@ -245,11 +277,28 @@ drain:	/* copy_request() until SRING_EMPTY, answering each at once */
 	   :: n > 0 -> n = 0; break    /* or push first */
 	   :: else -> break
 	   fi
+#ifdef PUBLISH_POLICY
+	:: rsp_prod_pvt != rsp_pub ->
+		/* a policy push inside get_response(): R2, F3, check, keep */
+		atomic { back_pushing = 1; old = rsp_pub };
+		rsp_prod = rsp_prod_pvt;
+		LOAD_EVENT(rsp_event, rsp_prod_pvt, fresh_f, adv_f);
+		atomic {
+			rsp_pub = rsp_prod_pvt;
+			if
+			:: nb -> KEEP(pend_f)
+			:: else
+			fi;
+			back_pushing = 0;
+			old = 0;
+			nb = 0
+		}
+#endif
 	od;
 
 	/* sring_back_push_responses() */
 	if
-	:: rsp_prod_pvt != rsp_pub ->
+	:: rsp_prod_pvt != rsp_pub || pend_f ->
 		atomic { back_pushing = 1; old = rsp_pub };
 #ifdef NO_F3
 		if
@@ -266,7 +315,7 @@ drain:	/* copy_request() until SRING_EMPTY, answering each at once */
 		atomic {
 			rsp_pub = rsp_prod_pvt;
 			if
-			:: nb -> front_evt = 1
+			:: nb || pend_f -> front_evt = 1; pend_f = 0
 			:: else
 			fi;
 			back_pushing = 0;

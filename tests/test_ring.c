@@ -36,9 +36,10 @@ struct o_rsp {
 
 SRING_DEFINE_RING_TYPES(o, struct o_req, struct o_rsp);
 
-/* Array bounds from the constant expression (would not compile if not). */
-static uint32_t shadow_one_page[SRING_CONST_RING_SIZE(t, 4096)];
-static uint32_t shadow_two_pages[SRING_CONST_RING_SIZE(t, 8192)];
+/* Array bounds from the constant expression (would not compile if not);
+ * typedefs, as clang warns about arrays used only in sizeof. */
+typedef uint32_t shadow_one_page[SRING_CONST_RING_SIZE(t, 4096)];
+typedef uint32_t shadow_two_pages[SRING_CONST_RING_SIZE(t, 8192)];
 
 #define SMALL_SLOTS 8u
 #define SMALL_BYTES (SRING_HEADER_SIZE + SMALL_SLOTS * sizeof(union t_sring_entry))

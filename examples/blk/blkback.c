@@ -304,6 +304,11 @@ static void handle_request(struct conn *c, const union sring_blkif_request *w)
 	case SRING_BLKIF_OP_WRITE:
 	case SRING_BLKIF_OP_FLUSH_DISKCACHE:
 	case SRING_BLKIF_OP_WRITE_BARRIER:
+		/* A linked pair must go in one submission: a link cut at
+		 * the end of a batch would let the fsync overtake. */
+		if (r.operation != SRING_BLKIF_OP_WRITE &&
+		    io_uring_sq_space_left(&g.ring) < 2)
+			io_uring_submit(&g.ring);
 		if (n) {
 			sqe = get_sqe();
 			io_uring_prep_writev(sqe, g.fd, io->iov, io->niov,
@@ -367,7 +372,7 @@ static void conn_kick(struct conn *c)
 			 * have the loop, and come back through our own
 			 * event channel (level-triggered epoll). */
 			evtchn_notify(c->evt_in);
-			rc = SRING_EMPTY;
+			rc = 0;
 			break;
 		}
 		if (c->dead || rc != SRING_EMPTY)
@@ -382,9 +387,15 @@ static void conn_kick(struct conn *c)
 	if (c->dead)
 		return;
 	conn_push(c);
-	if (rc < 0) {
-		conn_log(c, "protocol violation: corrupt ring indices; "
-			    "disconnecting");
+	if (rc == SRING_EPROTO || sring_blkif_backend_broken(&c->be)) {
+		conn_log(c, "protocol violation: corrupt ring indices "
+			    "(req_prod %u, req_cons %u, rsp_prod_pvt %u, "
+			    "%u slots); disconnecting",
+			 (unsigned int)__atomic_load_n(c->be.core.l.req_prod,
+						       __ATOMIC_RELAXED),
+			 (unsigned int)c->be.core.req_cons,
+			 (unsigned int)c->be.core.rsp_prod_pvt,
+			 (unsigned int)c->be.core.l.nr_ents);
 		conn_shutdown(c);
 	}
 }
@@ -420,6 +431,11 @@ static void reap(void)
 						: SRING_BLKIF_RSP_OKAY);
 		}
 		free(io);
+		/* Completions the kernel held back while the CQ was full
+		 * raise no new event: fetch them now. */
+		if (io_uring_cq_ready(&g.ring) == 0 &&
+		    io_uring_cq_has_overflow(&g.ring))
+			io_uring_get_events(&g.ring);
 	}
 	for (c = g.conns; c; c = c->next)
 		conn_push(c);
@@ -695,8 +711,18 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sact, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (io_uring_queue_init(256, &g.ring, 0) < 0)
-		blk_die(BLK_EXIT_IO, "io_uring_queue_init failed");
+	{
+		/* Room for every slot of 16 order-4 rings (two CQEs for a
+		 * flush with data); more is still correct, through the
+		 * kernel's overflow list (see reap()). */
+		struct io_uring_params p;
+
+		memset(&p, 0, sizeof(p));
+		p.flags = IORING_SETUP_CQSIZE;
+		p.cq_entries = 16384;
+		if (io_uring_queue_init_params(256, &g.ring, &p) < 0)
+			blk_die(BLK_EXIT_IO, "io_uring_queue_init failed");
+	}
 	g.uring_evt = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (g.uring_evt < 0 ||
 	    io_uring_register_eventfd(&g.ring, g.uring_evt) < 0)

@@ -613,7 +613,7 @@ struct sring_front {
 	int broken;                /* 0, or SRING_EPROTO once latched */
 	struct sring_stats stats;
 	uint32_t push_every;       /* publish policy: 0, or every k slots */
-	sring_idx_t req_chk;       /* req_prod when req_event was checked */
+	int notify_pending;        /* a policy push said "notify" */
 };
 
 /* Back end private state. Never place this in shared memory. */
@@ -628,7 +628,7 @@ struct sring_back {
 	int broken;
 	struct sring_stats stats;
 	uint32_t push_every;
-	sring_idx_t rsp_chk;       /* rsp_prod when rsp_event was checked */
+	int notify_pending;
 };
 
 /* ---------------------------------------------------------------------
@@ -685,6 +685,26 @@ SRING_INLINE uint32_t sring_ring_slots(size_t slot_size, size_t bytes)
  * Layout and initialisation
  * ------------------------------------------------------------------- */
 
+/*
+ * Field by field: a struct assignment may become a call to memcpy. A NULL
+ * source clears the destination.
+ */
+SRING_INLINE void sringi_layout_copy(struct sring_layout *d,
+				     const struct sring_layout *s)
+{
+	d->req_prod = s ? s->req_prod : NULL;
+	d->req_event = s ? s->req_event : NULL;
+	d->rsp_prod = s ? s->rsp_prod : NULL;
+	d->rsp_event = s ? s->rsp_event : NULL;
+	d->req_slots = s ? s->req_slots : NULL;
+	d->rsp_slots = s ? s->rsp_slots : NULL;
+	d->req_stride = s ? s->req_stride : 0;
+	d->rsp_stride = s ? s->rsp_stride : 0;
+	d->req_size = s ? s->req_size : 0;
+	d->rsp_size = s ? s->rsp_size : 0;
+	d->nr_ents = s ? s->nr_ents : 0;
+}
+
 /**
  * sring_xen_layout() - describe a Xen-layout shared area.
  * @l: filled in on success
@@ -695,8 +715,8 @@ SRING_INLINE uint32_t sring_ring_slots(size_t slot_size, size_t bytes)
  * @rsp_size: sizeof the response type (<= slot_size)
  *
  * Context: touches no shared memory.
- * Return: SRING_OK, or SRING_EINVAL for a NULL or misaligned area, an area
- * too small for one slot, or inconsistent sizes.
+ * Return: SRING_OK, or SRING_EINVAL (and @l all zero) for a NULL or
+ * misaligned area, an area too small for one slot, or inconsistent sizes.
  */
 SRING_INLINE int sring_xen_layout(struct sring_layout *l, void *shared,
 				  size_t bytes, size_t slot_size,
@@ -705,6 +725,9 @@ SRING_INLINE int sring_xen_layout(struct sring_layout *l, void *shared,
 	struct sring_shared *h = (struct sring_shared *)shared;
 	uint32_t n;
 
+	if (!l)
+		return SRING_EINVAL;
+	sringi_layout_copy(l, NULL); /* a refused layout is all zero */
 	if (!shared || ((uintptr_t)shared & 7u) != 0 || slot_size == 0 ||
 	    slot_size > 0x7fffffffu || req_size > slot_size ||
 	    rsp_size > slot_size || req_size == 0 || rsp_size == 0)
@@ -766,25 +789,6 @@ SRING_INLINE int sring_shared_init(void *shared, size_t bytes,
 	return sring_shared_init_at(shared, bytes, slot_size, 0);
 }
 
-/*
- * Field by field: a struct assignment may become a call to memcpy. A NULL
- * source clears the destination.
- */
-SRING_INLINE void sringi_layout_copy(struct sring_layout *d,
-				     const struct sring_layout *s)
-{
-	d->req_prod = s ? s->req_prod : NULL;
-	d->req_event = s ? s->req_event : NULL;
-	d->rsp_prod = s ? s->rsp_prod : NULL;
-	d->rsp_event = s ? s->rsp_event : NULL;
-	d->req_slots = s ? s->req_slots : NULL;
-	d->rsp_slots = s ? s->rsp_slots : NULL;
-	d->req_stride = s ? s->req_stride : 0;
-	d->rsp_stride = s ? s->rsp_stride : 0;
-	d->req_size = s ? s->req_size : 0;
-	d->rsp_size = s ? s->rsp_size : 0;
-	d->nr_ents = s ? s->nr_ents : 0;
-}
 
 SRING_INLINE void sringi_stats_clear(struct sring_stats *st)
 {
@@ -836,7 +840,7 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
 	f->broken = ok ? 0 : SRING_EINVAL;
 	sringi_stats_clear(&f->stats);
 	f->push_every = 0;
-	f->req_chk = idx;
+	f->notify_pending = 0;
 	return f->broken;
 }
 
@@ -868,7 +872,7 @@ SRING_INLINE int sring_back_attach(struct sring_back *b,
 	b->broken = ok ? 0 : SRING_EINVAL;
 	sringi_stats_clear(&b->stats);
 	b->push_every = 0;
-	b->rsp_chk = idx;
+	b->notify_pending = 0;
 	return b->broken;
 }
 
@@ -952,6 +956,8 @@ SRING_INLINE int sring_front_full(const struct sring_front *f)
  *
  * Return: pointer to the slot, or NULL if the ring is full or broken.
  */
+SRING_INLINE int sring_front_push_requests(struct sring_front *f);
+
 SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 {
 	sring_idx_t i = f->req_prod_pvt;
@@ -962,17 +968,10 @@ SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 		SRINGI_STAT(f, full_stalls);
 		return NULL;
 	}
-	/*
-	 * Publish policy: the slots handed out before this one are filled.
-	 * R1 (policy): publishes them; pairs with A2 in the back end. The
-	 * req_event check is left to the next push, whose window starts at
-	 * req_chk and so covers these slots too.
-	 */
+	/* Publish policy: the slots handed out before this one are filled. */
 	if (SRING_UNLIKELY(f->push_every != 0) &&
-	    i - f->req_pub >= f->push_every) {
-		SRING_STORE_RELEASE(f->l.req_prod, i);
-		f->req_pub = i;
-	}
+	    i - f->req_pub >= f->push_every)
+		f->notify_pending = sring_front_push_requests(f);
 	f->req_prod_pvt = i + 1u;
 	return f->l.req_slots + (size_t)(i & f->mask) * f->l.req_stride;
 }
@@ -1005,20 +1004,23 @@ SRING_INLINE int sring_front_put_request(struct sring_front *f,
  *
  * Context: the fence is inside; a front cannot publish without it.
  * Return: 1 if the back end must be notified, else 0 (also when nothing
- * was pending or the ring is broken). With a publish policy, the window
- * checked is every request published since the last push_requests(),
- * including those the policy published.
+ * was pending or the ring is broken). With a publish policy, 1 also if a
+ * push made by the policy since the last call said "notify".
  */
 SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 {
-	sring_idx_t old_idx = f->req_chk, new_idx = f->req_prod_pvt, ev;
+	sring_idx_t old_idx = f->req_pub, new_idx = f->req_prod_pvt, ev;
+	int pending = f->notify_pending;
 
-	if (SRING_UNLIKELY(f->broken) || old_idx == new_idx)
+	if (SRING_UNLIKELY(pending))
+		f->notify_pending = 0;
+	if (SRING_UNLIKELY(f->broken))
 		return 0;
+	if (old_idx == new_idx)
+		return pending;
 	/* R1: publishes the request slots; pairs with A2 in the back end. */
 	SRING_STORE_RELEASE(f->l.req_prod, new_idx);
 	f->req_pub = new_idx;
-	f->req_chk = new_idx;
 	/* F1: req_prod store before req_event load; pairs with F2. */
 	SRING_MB();
 	ev = SRING_LOAD_RELAXED(f->l.req_event);
@@ -1027,7 +1029,7 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 		return 1;
 	}
 	SRINGI_STAT(f, notify_suppressed);
-	return 0;
+	return pending;
 }
 
 /**
@@ -1038,12 +1040,10 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
  *     slots handed out before it once k of them are unpublished
  *
  * Publishing every 16-64 items keeps both sides busy instead of taking
- * turns (see bench/README.md). A policy publish is only the release
- * store of req_prod: no fence, no req_event check. The next
- * sring_front_push_requests() fences and checks req_event against every
- * request published since the previous one, so no notification is lost
- * as long as every batch still ends with it (always push before waiting).
- * Contract: fill each slot before reserving the next one.
+ * turns (see bench/README.md). The policy's pushes fence and check
+ * req_event like any push; a "notify" one of them finds is kept and
+ * returned by the next sring_front_push_requests(), which must still end
+ * every batch. Contract: fill each slot before reserving the next one.
  */
 SRING_INLINE void sring_front_set_publish(struct sring_front *f, uint32_t k)
 {
@@ -1308,6 +1308,8 @@ SRING_INLINE uint32_t sring_back_owed_responses(const struct sring_back *b)
  * Return: pointer to the slot, or NULL if no response is owed (local
  * misuse, SRING_ASSERT) or the ring is broken.
  */
+SRING_INLINE int sring_back_push_responses(struct sring_back *b);
+
 SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 {
 	sring_idx_t i = b->rsp_prod_pvt;
@@ -1319,12 +1321,10 @@ SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 		SRINGI_STAT(b, full_stalls);
 		return NULL;
 	}
-	/* Publish policy, as in sring_front_get_request(). R2 (policy). */
+	/* Publish policy, as in sring_front_get_request(). */
 	if (SRING_UNLIKELY(b->push_every != 0) &&
-	    i - b->rsp_pub >= b->push_every) {
-		SRING_STORE_RELEASE(b->l.rsp_prod, i);
-		b->rsp_pub = i;
-	}
+	    i - b->rsp_pub >= b->push_every)
+		b->notify_pending = sring_back_push_responses(b);
 	b->rsp_prod_pvt = i + 1u;
 	return b->l.rsp_slots + (size_t)(i & b->mask) * b->l.rsp_stride;
 }
@@ -1351,19 +1351,23 @@ SRING_INLINE int sring_back_put_response(struct sring_back *b,
  * sring_back_push_responses() - publish every response filled so far.
  * @b: back end
  *
- * Return: 1 if the front end must be notified, else 0. With a publish
- * policy, the window checked includes the responses it published.
+ * Return: 1 if the front end must be notified (also if a push made by the
+ * publish policy since the last call said so), else 0.
  */
 SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 {
-	sring_idx_t old_idx = b->rsp_chk, new_idx = b->rsp_prod_pvt, ev;
+	sring_idx_t old_idx = b->rsp_pub, new_idx = b->rsp_prod_pvt, ev;
+	int pending = b->notify_pending;
 
-	if (SRING_UNLIKELY(b->broken) || old_idx == new_idx)
+	if (SRING_UNLIKELY(pending))
+		b->notify_pending = 0;
+	if (SRING_UNLIKELY(b->broken))
 		return 0;
+	if (old_idx == new_idx)
+		return pending;
 	/* R2: publishes the response slots; pairs with A1 in the front. */
 	SRING_STORE_RELEASE(b->l.rsp_prod, new_idx);
 	b->rsp_pub = new_idx;
-	b->rsp_chk = new_idx;
 	/* F3: rsp_prod store before rsp_event load; pairs with F4. */
 	SRING_MB();
 	ev = SRING_LOAD_RELAXED(b->l.rsp_event);
@@ -1372,7 +1376,7 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 		return 1;
 	}
 	SRINGI_STAT(b, notify_suppressed);
-	return 0;
+	return pending;
 }
 
 /* sring_back_set_publish() - as sring_front_set_publish(), responses. */
@@ -1815,8 +1819,10 @@ SRING_INLINE int sring_fast_layout(struct sring_layout *l, void *shared,
 	uint32_t n;
 	size_t q, r;
 
-	if (!l || !shared ||
-	    ((uintptr_t)shared & (SRING_FAST_ALIGN - 1u)) != 0)
+	if (!l)
+		return SRING_EINVAL;
+	sringi_layout_copy(l, NULL); /* a refused layout is all zero */
+	if (!shared || ((uintptr_t)shared & (SRING_FAST_ALIGN - 1u)) != 0)
 		return SRING_EINVAL;
 	n = sring_fast_slots(bytes, req_size, rsp_size);
 	if (n == 0)

@@ -90,6 +90,11 @@ extern "C" {
  * Status codes. Functions that return a count return it as a non-negative
  * int, or one of the negative codes below; functions that only succeed or
  * fail return SRING_OK or a negative code.
+ *
+ * SRING_EMPTY and SRING_FULL are negative but are not errors: a loop such
+ * as `while ((rc = copy(...)) == SRING_OK)` ends on either. Test for a
+ * broken ring with `rc == SRING_EPROTO` (or the *_broken() call), never
+ * with `rc < 0`.
  */
 enum sring_status {
 	SRING_OK = 0,

@@ -10,8 +10,9 @@
  *
  * The model states the documented behaviour directly:
  *  - with a publish policy (set_publish(k)), reserving a slot first
- *    publishes the ones before it once k are unpublished, and the next
- *    push checks the event from where the previous push left off;
+ *    pushes the ones before it once k are unpublished (the same rule on
+ *    its own window); a "notify" it decides is returned by the next
+ *    explicit push, together with that push's own;
  *  - copy_*() use the last snapshot of the producer index and load it again
  *    only once it is used up; unconsumed_*() and final_check() always load;
  *  - a producer notifies iff the consumer's event lies in (old, new];
@@ -28,8 +29,9 @@
 struct model {
 	/* Sequence numbers are offsets from idx0. */
 	uint32_t f_prod, f_pub;   /* requests queued, published by the front */
-	uint32_t f_chk, b_chk;    /* published when req_event/rsp_event were
-				     last checked (a push) */
+	uint32_t f_chk, b_chk;    /* published at the last explicit push */
+	int f_pend, b_pend;       /* a policy push decided "notify", not
+				     yet returned by an explicit push */
 	uint32_t fpe, bpe;        /* publish policies (set_publish) */
 	uint32_t b_cons, b_avail; /* back: consumed, snapshot of req_prod */
 	uint32_t b_prod, b_pub;   /* responses queued, published */
@@ -102,17 +104,23 @@ static void diff_op(struct dctx *c, unsigned int op)
 				memcpy(slot, m->req[m->f_prod], c->g.req);
 		}
 		if (want) {
-			/* Policy: first publish the slots before this one. */
-			if (m->fpe && m->f_prod - m->f_pub >= m->fpe)
+			/* Policy: first push the slots before this one; a
+			 * "notify" it decides waits for the explicit push. */
+			if (m->fpe && m->f_prod - m->f_pub >= m->fpe) {
+				if (crosses(m->req_event, m->f_pub, m->f_prod))
+					m->f_pend = 1;
 				m->f_pub = m->f_prod;
+			}
 			m->f_prod++;
 		}
 		break;
 	case F_PUSH:
 		rc = sring_front_push_requests(&c->f);
-		want = m->f_prod != m->f_chk &&
-		       crosses(m->req_event, m->f_chk, m->f_prod);
+		want = (m->f_prod != m->f_pub &&
+			crosses(m->req_event, m->f_pub, m->f_prod)) ||
+		       m->f_pend;
 		FUZZ_CHECK(rc == want);
+		m->f_pend = 0;
 		m->f_pub = m->f_prod;
 		m->f_chk = m->f_prod;
 		wake(&m->b_asleep, want);
@@ -162,17 +170,22 @@ static void diff_op(struct dctx *c, unsigned int op)
 				memcpy(slot, m->rsp[m->b_prod], c->g.rsp);
 		}
 		if (want) {
-			if (m->bpe && m->b_prod - m->b_pub >= m->bpe)
+			if (m->bpe && m->b_prod - m->b_pub >= m->bpe) {
+				if (crosses(m->rsp_event, m->b_pub, m->b_prod))
+					m->b_pend = 1;
 				m->b_pub = m->b_prod;
+			}
 			m->b_prod++;
 		}
 		break;
 	case B_PUSH:
 		m->b_asleep = 0;
 		rc = sring_back_push_responses(&c->b);
-		want = m->b_prod != m->b_chk &&
-		       crosses(m->rsp_event, m->b_chk, m->b_prod);
+		want = (m->b_prod != m->b_pub &&
+			crosses(m->rsp_event, m->b_pub, m->b_prod)) ||
+		       m->b_pend;
 		FUZZ_CHECK(rc == want);
+		m->b_pend = 0;
 		m->b_pub = m->b_prod;
 		m->b_chk = m->b_prod;
 		wake(&m->f_asleep, want);

@@ -6,6 +6,7 @@
  *   atomic.h   the five memory-ordering operations
  *   copy.h     single-copy access to shared bytes (internal)
  *   ring.h     request/response ring (Xen layout), typed generator
+ *   fast.h     sring's own faster layout for sring-to-sring peers
  *   flex.h     one-way byte-stream rings (Xen flex and console layouts)
  *
  * Protocol headers (sring/proto/...) and the Xen drop-in (sring/xen.h)
@@ -18,6 +19,7 @@
 #include <sring/atomic.h>
 #include <sring/copy.h>
 #include <sring/ring.h>
+#include <sring/fast.h>
 #include <sring/flex.h>
 
 #endif /* SRING_SRING_H */

@@ -115,6 +115,11 @@ extern "C" {
  * Status codes. Functions that return a count return it as a non-negative
  * int, or one of the negative codes below; functions that only succeed or
  * fail return SRING_OK or a negative code.
+ *
+ * SRING_EMPTY and SRING_FULL are negative but are not errors: a loop such
+ * as `while ((rc = copy(...)) == SRING_OK)` ends on either. Test for a
+ * broken ring with `rc == SRING_EPROTO` (or the *_broken() call), never
+ * with `rc < 0`.
  */
 enum sring_status {
 	SRING_OK = 0,
@@ -984,15 +989,22 @@ SRING_INLINE void *sring_front_get_request(struct sring_front *f)
  *
  * Return: SRING_OK, SRING_FULL or SRING_EPROTO.
  */
-SRING_INLINE int sring_front_put_request(struct sring_front *f,
-					 const void *req)
+SRING_INLINE int sringi_front_put_request_n(struct sring_front *f,
+					    const void *req, size_t n)
 {
 	void *slot = sring_front_get_request(f);
 
+	SRING_ASSERT(n == f->l.req_size || f->broken);
 	if (SRING_UNLIKELY(!slot))
 		return f->broken ? f->broken : SRING_FULL;
-	sringi_copy_to_shared(slot, req, f->l.req_size);
+	sringi_copy_to_shared(slot, req, n);
 	return SRING_OK;
+}
+
+SRING_INLINE int sring_front_put_request(struct sring_front *f,
+					 const void *req)
+{
+	return sringi_front_put_request_n(f, req, f->l.req_size);
 }
 
 /**
@@ -1074,10 +1086,17 @@ SRING_INLINE int sring_front_unconsumed_responses(struct sring_front *f)
  *
  * Return: SRING_OK, SRING_EMPTY or SRING_EPROTO.
  */
-SRING_INLINE int sring_front_copy_response(struct sring_front *f, void *rsp)
+/*
+ * The _n forms take the element size from the caller: the typed layer
+ * passes sizeof, a constant, so the copy loop unrolls into a few moves.
+ * n must equal the layout's size (SRING_ASSERT).
+ */
+SRING_INLINE int sringi_front_copy_response_n(struct sring_front *f,
+					      void *rsp, size_t size)
 {
 	sring_idx_t i = f->rsp_cons;
 
+	SRING_ASSERT(size == f->l.rsp_size || f->broken);
 	if (SRING_UNLIKELY(f->broken))
 		return f->broken;
 	if (i == f->rsp_avail) {
@@ -1088,9 +1107,14 @@ SRING_INLINE int sring_front_copy_response(struct sring_front *f, void *rsp)
 	}
 	sringi_copy_from_shared(rsp, f->l.rsp_slots +
 				(size_t)(i & f->mask) * f->l.rsp_stride,
-				f->l.rsp_size);
+				size);
 	f->rsp_cons = i + 1u;
 	return SRING_OK;
+}
+
+SRING_INLINE int sring_front_copy_response(struct sring_front *f, void *rsp)
+{
+	return sringi_front_copy_response_n(f, rsp, f->l.rsp_size);
 }
 
 /**
@@ -1238,10 +1262,12 @@ SRING_INLINE int sring_back_unconsumed_requests(struct sring_back *b)
  *
  * Return: SRING_OK, SRING_EMPTY or SRING_EPROTO.
  */
-SRING_INLINE int sring_back_copy_request(struct sring_back *b, void *req)
+SRING_INLINE int sringi_back_copy_request_n(struct sring_back *b, void *req,
+					    size_t size)
 {
 	sring_idx_t i = b->req_cons;
 
+	SRING_ASSERT(size == b->l.req_size || b->broken);
 	if (SRING_UNLIKELY(b->broken))
 		return b->broken;
 	if (i == b->req_avail) {
@@ -1252,9 +1278,14 @@ SRING_INLINE int sring_back_copy_request(struct sring_back *b, void *req)
 	}
 	sringi_copy_from_shared(req, b->l.req_slots +
 				(size_t)(i & b->mask) * b->l.req_stride,
-				b->l.req_size);
+				size);
 	b->req_cons = i + 1u;
 	return SRING_OK;
+}
+
+SRING_INLINE int sring_back_copy_request(struct sring_back *b, void *req)
+{
+	return sringi_back_copy_request_n(b, req, b->l.req_size);
 }
 
 /**
@@ -1336,15 +1367,22 @@ SRING_INLINE void *sring_back_get_response(struct sring_back *b)
  *
  * Return: SRING_OK, SRING_FULL (no response owed) or SRING_EPROTO.
  */
-SRING_INLINE int sring_back_put_response(struct sring_back *b,
-					 const void *rsp)
+SRING_INLINE int sringi_back_put_response_n(struct sring_back *b,
+					    const void *rsp, size_t n)
 {
 	void *slot = sring_back_get_response(b);
 
+	SRING_ASSERT(n == b->l.rsp_size || b->broken);
 	if (SRING_UNLIKELY(!slot))
 		return b->broken ? b->broken : SRING_FULL;
-	sringi_copy_to_shared(slot, rsp, b->l.rsp_size);
+	sringi_copy_to_shared(slot, rsp, n);
 	return SRING_OK;
+}
+
+SRING_INLINE int sring_back_put_response(struct sring_back *b,
+					 const void *rsp)
+{
+	return sringi_back_put_response_n(b, rsp, b->l.rsp_size);
 }
 
 /**
@@ -1542,7 +1580,8 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	SRINGI_UNUSED SRING_INLINE int name##_front_put_request(struct name##_front *f, \
 						  const req_t *req) \
 	{ \
-		return sring_front_put_request(&f->core, req); \
+		return sringi_front_put_request_n(&f->core, req, \
+						  sizeof(req_t)); \
 	} \
 	SRINGI_UNUSED SRING_INLINE int name##_front_push_requests(struct name##_front *f) \
 	{ \
@@ -1556,7 +1595,8 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	SRINGI_UNUSED SRING_INLINE int name##_front_copy_response(struct name##_front *f, \
 						    rsp_t *rsp) \
 	{ \
-		return sring_front_copy_response(&f->core, rsp); \
+		return sringi_front_copy_response_n(&f->core, rsp, \
+						     sizeof(rsp_t)); \
 	} \
 	SRINGI_UNUSED SRING_INLINE int name##_front_copy_responses(struct name##_front *f, \
 						     rsp_t *rsp, \
@@ -1594,7 +1634,8 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	SRINGI_UNUSED SRING_INLINE int name##_back_copy_request(struct name##_back *b, \
 						  req_t *req) \
 	{ \
-		return sring_back_copy_request(&b->core, req); \
+		return sringi_back_copy_request_n(&b->core, req, \
+						  sizeof(req_t)); \
 	} \
 	SRINGI_UNUSED SRING_INLINE int name##_back_copy_requests(struct name##_back *b, \
 						   req_t *req, \
@@ -1609,7 +1650,8 @@ SRING_INLINE int sring_back_final_check(struct sring_back *b)
 	SRINGI_UNUSED SRING_INLINE int name##_back_put_response(struct name##_back *b, \
 						  const rsp_t *rsp) \
 	{ \
-		return sring_back_put_response(&b->core, rsp); \
+		return sringi_back_put_response_n(&b->core, rsp, \
+						  sizeof(rsp_t)); \
 	} \
 	SRINGI_UNUSED SRING_INLINE int name##_back_push_responses(struct name##_back *b) \
 	{ \
@@ -5183,6 +5225,7 @@ SRING_INLINE int sring_console_connected(const struct sring_console_page *p)
  *   atomic.h   the five memory-ordering operations
  *   copy.h     single-copy access to shared bytes (internal)
  *   ring.h     request/response ring (Xen layout), typed generator
+ *   fast.h     sring's own faster layout for sring-to-sring peers
  *   flex.h     one-way byte-stream rings (Xen flex and console layouts)
  *
  * Protocol headers (sring/proto/...) and the Xen drop-in (sring/xen.h)

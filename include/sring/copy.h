@@ -30,6 +30,82 @@ typedef uint32_t __attribute__((__may_alias__)) sringi_u32a;
 #define SRINGI_HAVE_WORDS 0
 #endif
 
+/*
+ * Constant sizes (the typed layer passes sizeof) take an unrolled path:
+ * one volatile access per 16 bytes where the CPU has 16-byte loads and
+ * stores that tolerate 8-byte alignment (SSE2, AArch64), else per 8.
+ * Every access is still volatile, so the exactly-once property and the
+ * absence of memcpy calls are the same as the loops'. Sizes above
+ * SRINGI_UNROLL_MAX, sizes that are not a multiple of 8 and run-time
+ * sizes use the loops.
+ */
+#if SRINGI_HAVE_WORDS && !defined(__TINYC__)
+#define SRINGI_UNROLL_MAX 256u
+#if defined(__SSE2__) || defined(__aarch64__)
+/* These CPUs load and store 8 and 16 bytes at any alignment. */
+#define SRINGI_ANY_ALIGN 1
+typedef uint64_t __attribute__((__vector_size__(16), __may_alias__,
+				__aligned__(1))) sringi_blk;
+typedef uint64_t __attribute__((__may_alias__, __aligned__(1))) sringi_u64u;
+#else
+#define SRINGI_ANY_ALIGN 0
+typedef sringi_u64a sringi_u64u;
+#endif
+#define SRINGI_HAVE_UNROLL 1
+#else
+#define SRINGI_HAVE_UNROLL 0
+#endif
+
+#if SRINGI_HAVE_UNROLL
+/*
+ * One step of the unrolled copy: block k (16 bytes) when n covers it.
+ * n is a compile-time constant here, so each test folds away. DQ and SQ
+ * qualify the destination and source: volatile on the shared side.
+ */
+#if defined(__SSE2__) || defined(__aarch64__)
+#define SRINGI_BLK(DQ, SQ, d, s, n, k) \
+	if ((n) >= 16u * ((k) + 1u)) \
+		((DQ sringi_blk *)(d))[k] = ((SQ const sringi_blk *)(s))[k]
+#else
+#define SRINGI_BLK(DQ, SQ, d, s, n, k) \
+	if ((n) >= 16u * ((k) + 1u)) { \
+		((DQ sringi_u64a *)(d))[2u * (k)] = \
+			((SQ const sringi_u64a *)(s))[2u * (k)]; \
+		((DQ sringi_u64a *)(d))[2u * (k) + 1u] = \
+			((SQ const sringi_u64a *)(s))[2u * (k) + 1u]; \
+	}
+#endif
+#define SRINGI_BLKS(DQ, SQ, d, s, n) \
+	do { \
+		SRINGI_BLK(DQ, SQ, d, s, n, 0u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 1u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 2u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 3u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 4u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 5u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 6u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 7u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 8u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 9u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 10u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 11u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 12u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 13u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 14u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 15u); \
+		if ((n) & 8u) \
+			((DQ sringi_u64u *)(d))[(n) / 8u - 1u] = \
+				((SQ const sringi_u64u *)(s))[(n) / 8u - 1u]; \
+	} while (0)
+
+/* The constant-size case both directions share; 0 if it does not apply. */
+#define SRINGI_CONST_SIZE_OK(dst, src, n) \
+	(__builtin_constant_p(n) && (n) <= SRINGI_UNROLL_MAX && \
+	 ((n) & 7u) == 0 && \
+	 (SRINGI_ANY_ALIGN || \
+	  (((uintptr_t)(dst) | (uintptr_t)(src)) & 7u) == 0))
+#endif
+
 /* Copies n bytes out of shared memory at src into private dst. */
 SRING_INLINE void sringi_copy_from_shared(void *dst, const void *src,
 					  size_t n)
@@ -43,6 +119,12 @@ SRING_INLINE void sringi_copy_from_shared(void *dst, const void *src,
 	 */
 	uintptr_t a = (uintptr_t)dst | (uintptr_t)src;
 
+#if SRINGI_HAVE_UNROLL
+	if (SRINGI_CONST_SIZE_OK(dst, src, n)) {
+		SRINGI_BLKS(, volatile, dst, src, n);
+		return;
+	}
+#endif
 	if ((n & 7u) == 0 && (a & 7u) == 0) {
 		const volatile sringi_u64a *s = (const volatile sringi_u64a *)src;
 		sringi_u64a *d = (sringi_u64a *)dst;
@@ -77,6 +159,12 @@ SRING_INLINE void sringi_copy_to_shared(void *dst, const void *src, size_t n)
 #if SRINGI_HAVE_WORDS
 	uintptr_t a = (uintptr_t)dst | (uintptr_t)src;
 
+#if SRINGI_HAVE_UNROLL
+	if (SRINGI_CONST_SIZE_OK(dst, src, n)) {
+		SRINGI_BLKS(volatile, , dst, src, n);
+		return;
+	}
+#endif
 	if ((n & 7u) == 0 && (a & 7u) == 0) {
 		volatile sringi_u64a *d = (volatile sringi_u64a *)dst;
 		const sringi_u64a *s = (const sringi_u64a *)src;

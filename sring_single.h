@@ -316,6 +316,82 @@ typedef uint32_t __attribute__((__may_alias__)) sringi_u32a;
 #define SRINGI_HAVE_WORDS 0
 #endif
 
+/*
+ * Constant sizes (the typed layer passes sizeof) take an unrolled path:
+ * one volatile access per 16 bytes where the CPU has 16-byte loads and
+ * stores that tolerate 8-byte alignment (SSE2, AArch64), else per 8.
+ * Every access is still volatile, so the exactly-once property and the
+ * absence of memcpy calls are the same as the loops'. Sizes above
+ * SRINGI_UNROLL_MAX, sizes that are not a multiple of 8 and run-time
+ * sizes use the loops.
+ */
+#if SRINGI_HAVE_WORDS && !defined(__TINYC__)
+#define SRINGI_UNROLL_MAX 256u
+#if defined(__SSE2__) || defined(__aarch64__)
+/* These CPUs load and store 8 and 16 bytes at any alignment. */
+#define SRINGI_ANY_ALIGN 1
+typedef uint64_t __attribute__((__vector_size__(16), __may_alias__,
+				__aligned__(1))) sringi_blk;
+typedef uint64_t __attribute__((__may_alias__, __aligned__(1))) sringi_u64u;
+#else
+#define SRINGI_ANY_ALIGN 0
+typedef sringi_u64a sringi_u64u;
+#endif
+#define SRINGI_HAVE_UNROLL 1
+#else
+#define SRINGI_HAVE_UNROLL 0
+#endif
+
+#if SRINGI_HAVE_UNROLL
+/*
+ * One step of the unrolled copy: block k (16 bytes) when n covers it.
+ * n is a compile-time constant here, so each test folds away. DQ and SQ
+ * qualify the destination and source: volatile on the shared side.
+ */
+#if defined(__SSE2__) || defined(__aarch64__)
+#define SRINGI_BLK(DQ, SQ, d, s, n, k) \
+	if ((n) >= 16u * ((k) + 1u)) \
+		((DQ sringi_blk *)(d))[k] = ((SQ const sringi_blk *)(s))[k]
+#else
+#define SRINGI_BLK(DQ, SQ, d, s, n, k) \
+	if ((n) >= 16u * ((k) + 1u)) { \
+		((DQ sringi_u64a *)(d))[2u * (k)] = \
+			((SQ const sringi_u64a *)(s))[2u * (k)]; \
+		((DQ sringi_u64a *)(d))[2u * (k) + 1u] = \
+			((SQ const sringi_u64a *)(s))[2u * (k) + 1u]; \
+	}
+#endif
+#define SRINGI_BLKS(DQ, SQ, d, s, n) \
+	do { \
+		SRINGI_BLK(DQ, SQ, d, s, n, 0u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 1u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 2u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 3u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 4u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 5u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 6u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 7u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 8u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 9u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 10u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 11u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 12u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 13u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 14u); \
+		SRINGI_BLK(DQ, SQ, d, s, n, 15u); \
+		if ((n) & 8u) \
+			((DQ sringi_u64u *)(d))[(n) / 8u - 1u] = \
+				((SQ const sringi_u64u *)(s))[(n) / 8u - 1u]; \
+	} while (0)
+
+/* The constant-size case both directions share; 0 if it does not apply. */
+#define SRINGI_CONST_SIZE_OK(dst, src, n) \
+	(__builtin_constant_p(n) && (n) <= SRINGI_UNROLL_MAX && \
+	 ((n) & 7u) == 0 && \
+	 (SRINGI_ANY_ALIGN || \
+	  (((uintptr_t)(dst) | (uintptr_t)(src)) & 7u) == 0))
+#endif
+
 /* Copies n bytes out of shared memory at src into private dst. */
 SRING_INLINE void sringi_copy_from_shared(void *dst, const void *src,
 					  size_t n)
@@ -329,6 +405,12 @@ SRING_INLINE void sringi_copy_from_shared(void *dst, const void *src,
 	 */
 	uintptr_t a = (uintptr_t)dst | (uintptr_t)src;
 
+#if SRINGI_HAVE_UNROLL
+	if (SRINGI_CONST_SIZE_OK(dst, src, n)) {
+		SRINGI_BLKS(, volatile, dst, src, n);
+		return;
+	}
+#endif
 	if ((n & 7u) == 0 && (a & 7u) == 0) {
 		const volatile sringi_u64a *s = (const volatile sringi_u64a *)src;
 		sringi_u64a *d = (sringi_u64a *)dst;
@@ -363,6 +445,12 @@ SRING_INLINE void sringi_copy_to_shared(void *dst, const void *src, size_t n)
 #if SRINGI_HAVE_WORDS
 	uintptr_t a = (uintptr_t)dst | (uintptr_t)src;
 
+#if SRINGI_HAVE_UNROLL
+	if (SRINGI_CONST_SIZE_OK(dst, src, n)) {
+		SRINGI_BLKS(volatile, , dst, src, n);
+		return;
+	}
+#endif
 	if ((n & 7u) == 0 && (a & 7u) == 0) {
 		volatile sringi_u64a *d = (volatile sringi_u64a *)dst;
 		const sringi_u64a *s = (const sringi_u64a *)src;
@@ -619,6 +707,7 @@ struct sring_front {
 	struct sring_stats stats;
 	uint32_t push_every;       /* publish policy: 0, or every k slots */
 	int notify_pending;        /* a policy push said "notify" */
+	uint32_t slow;             /* nonzero: broken, policy or pending set */
 };
 
 /* Back end private state. Never place this in shared memory. */
@@ -634,6 +723,7 @@ struct sring_back {
 	struct sring_stats stats;
 	uint32_t push_every;
 	int notify_pending;
+	uint32_t slow;
 };
 
 /* ---------------------------------------------------------------------
@@ -846,6 +936,7 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
 	sringi_stats_clear(&f->stats);
 	f->push_every = 0;
 	f->notify_pending = 0;
+	f->slow = (uint32_t)!ok;
 	return f->broken;
 }
 
@@ -878,6 +969,7 @@ SRING_INLINE int sring_back_attach(struct sring_back *b,
 	sringi_stats_clear(&b->stats);
 	b->push_every = 0;
 	b->notify_pending = 0;
+	b->slow = (uint32_t)!ok;
 	return b->broken;
 }
 
@@ -900,9 +992,27 @@ SRING_INLINE int sring_back_broken(const struct sring_back *b)
 	return b->broken;
 }
 
+/*
+ * ->slow sums up the rare states (latched, a publish policy, a pending
+ * "notify"), so the reserve and push paths test one word, not three.
+ * Recomputed wherever one of them changes.
+ */
+SRING_INLINE void sringi_front_slow(struct sring_front *f)
+{
+	f->slow = (uint32_t)(f->broken != 0) | (uint32_t)(f->push_every != 0) |
+		  (uint32_t)(f->notify_pending != 0);
+}
+
+SRING_INLINE void sringi_back_slow(struct sring_back *b)
+{
+	b->slow = (uint32_t)(b->broken != 0) | (uint32_t)(b->push_every != 0) |
+		  (uint32_t)(b->notify_pending != 0);
+}
+
 SRING_INLINE int sringi_front_break(struct sring_front *f)
 {
 	f->broken = SRING_EPROTO;
+	f->slow = 1;
 	SRINGI_STAT(f, violations);
 	return SRING_EPROTO;
 }
@@ -910,6 +1020,7 @@ SRING_INLINE int sringi_front_break(struct sring_front *f)
 SRING_INLINE int sringi_back_break(struct sring_back *b)
 {
 	b->broken = SRING_EPROTO;
+	b->slow = 1;
 	SRINGI_STAT(b, violations);
 	return SRING_EPROTO;
 }
@@ -966,17 +1077,24 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f);
 SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 {
 	sring_idx_t i = f->req_prod_pvt;
+	int full = i - f->rsp_cons >= f->l.nr_ents;
 
-	if (SRING_UNLIKELY(f->broken))
-		return NULL;
-	if (SRING_UNLIKELY(i - f->rsp_cons >= f->l.nr_ents)) {
+	if (SRING_UNLIKELY(f->slow)) {
+		if (f->broken)
+			return NULL;
+		/* Publish policy: the slots handed out before are filled. */
+		if (!full && f->push_every != 0 &&
+		    i - f->req_pub >= f->push_every) {
+			int rc = sring_front_push_requests(f);
+
+			f->notify_pending = rc;
+			sringi_front_slow(f);
+		}
+	}
+	if (SRING_UNLIKELY(full)) {
 		SRINGI_STAT(f, full_stalls);
 		return NULL;
 	}
-	/* Publish policy: the slots handed out before this one are filled. */
-	if (SRING_UNLIKELY(f->push_every != 0) &&
-	    i - f->req_pub >= f->push_every)
-		f->notify_pending = sring_front_push_requests(f);
 	f->req_prod_pvt = i + 1u;
 	return f->l.req_slots + (size_t)(i & f->mask) * f->l.req_stride;
 }
@@ -1019,17 +1137,13 @@ SRING_INLINE int sring_front_put_request(struct sring_front *f,
  * was pending or the ring is broken). With a publish policy, 1 also if a
  * push made by the policy since the last call said "notify".
  */
-SRING_INLINE int sring_front_push_requests(struct sring_front *f)
+/* The publish step alone: R1, F1, then the peer's event word. */
+SRING_INLINE int sringi_front_publish(struct sring_front *f)
 {
 	sring_idx_t old_idx = f->req_pub, new_idx = f->req_prod_pvt, ev;
-	int pending = f->notify_pending;
 
-	if (SRING_UNLIKELY(pending))
-		f->notify_pending = 0;
-	if (SRING_UNLIKELY(f->broken))
-		return 0;
 	if (old_idx == new_idx)
-		return pending;
+		return 0;
 	/* R1: publishes the request slots; pairs with A2 in the back end. */
 	SRING_STORE_RELEASE(f->l.req_prod, new_idx);
 	f->req_pub = new_idx;
@@ -1041,7 +1155,21 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 		return 1;
 	}
 	SRINGI_STAT(f, notify_suppressed);
-	return pending;
+	return 0;
+}
+
+SRING_INLINE int sring_front_push_requests(struct sring_front *f)
+{
+	int pending;
+
+	if (SRING_LIKELY(!f->slow))
+		return sringi_front_publish(f);
+	pending = f->notify_pending;
+	f->notify_pending = 0;
+	sringi_front_slow(f);
+	if (f->broken)
+		return 0;
+	return sringi_front_publish(f) | pending;
 }
 
 /**
@@ -1060,6 +1188,7 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 SRING_INLINE void sring_front_set_publish(struct sring_front *f, uint32_t k)
 {
 	f->push_every = k;
+	sringi_front_slow(f);
 }
 
 /**
@@ -1344,18 +1473,25 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b);
 SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 {
 	sring_idx_t i = b->rsp_prod_pvt;
+	int none = i == b->req_cons;
 
-	if (SRING_UNLIKELY(b->broken))
-		return NULL;
-	if (SRING_UNLIKELY(i == b->req_cons)) {
+	if (SRING_UNLIKELY(b->slow)) {
+		if (b->broken)
+			return NULL;
+		/* Publish policy, as in sring_front_get_request(). */
+		if (!none && b->push_every != 0 &&
+		    i - b->rsp_pub >= b->push_every) {
+			int rc = sring_back_push_responses(b);
+
+			b->notify_pending = rc;
+			sringi_back_slow(b);
+		}
+	}
+	if (SRING_UNLIKELY(none)) {
 		SRING_ASSERT(!"sring: response slot reserved with none owed");
 		SRINGI_STAT(b, full_stalls);
 		return NULL;
 	}
-	/* Publish policy, as in sring_front_get_request(). */
-	if (SRING_UNLIKELY(b->push_every != 0) &&
-	    i - b->rsp_pub >= b->push_every)
-		b->notify_pending = sring_back_push_responses(b);
 	b->rsp_prod_pvt = i + 1u;
 	return b->l.rsp_slots + (size_t)(i & b->mask) * b->l.rsp_stride;
 }
@@ -1392,17 +1528,13 @@ SRING_INLINE int sring_back_put_response(struct sring_back *b,
  * Return: 1 if the front end must be notified (also if a push made by the
  * publish policy since the last call said so), else 0.
  */
-SRING_INLINE int sring_back_push_responses(struct sring_back *b)
+/* The publish step alone: R2, F3, then the peer's event word. */
+SRING_INLINE int sringi_back_publish(struct sring_back *b)
 {
 	sring_idx_t old_idx = b->rsp_pub, new_idx = b->rsp_prod_pvt, ev;
-	int pending = b->notify_pending;
 
-	if (SRING_UNLIKELY(pending))
-		b->notify_pending = 0;
-	if (SRING_UNLIKELY(b->broken))
-		return 0;
 	if (old_idx == new_idx)
-		return pending;
+		return 0;
 	/* R2: publishes the response slots; pairs with A1 in the front. */
 	SRING_STORE_RELEASE(b->l.rsp_prod, new_idx);
 	b->rsp_pub = new_idx;
@@ -1414,13 +1546,28 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 		return 1;
 	}
 	SRINGI_STAT(b, notify_suppressed);
-	return pending;
+	return 0;
+}
+
+SRING_INLINE int sring_back_push_responses(struct sring_back *b)
+{
+	int pending;
+
+	if (SRING_LIKELY(!b->slow))
+		return sringi_back_publish(b);
+	pending = b->notify_pending;
+	b->notify_pending = 0;
+	sringi_back_slow(b);
+	if (b->broken)
+		return 0;
+	return sringi_back_publish(b) | pending;
 }
 
 /* sring_back_set_publish() - as sring_front_set_publish(), responses. */
 SRING_INLINE void sring_back_set_publish(struct sring_back *b, uint32_t k)
 {
 	b->push_every = k;
+	sringi_back_slow(b);
 }
 
 /**

@@ -205,6 +205,7 @@ struct sring_front {
 	struct sring_stats stats;
 	uint32_t push_every;       /* publish policy: 0, or every k slots */
 	int notify_pending;        /* a policy push said "notify" */
+	uint32_t slow;             /* nonzero: broken, policy or pending set */
 };
 
 /* Back end private state. Never place this in shared memory. */
@@ -220,6 +221,7 @@ struct sring_back {
 	struct sring_stats stats;
 	uint32_t push_every;
 	int notify_pending;
+	uint32_t slow;
 };
 
 /* ---------------------------------------------------------------------
@@ -432,6 +434,7 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
 	sringi_stats_clear(&f->stats);
 	f->push_every = 0;
 	f->notify_pending = 0;
+	f->slow = (uint32_t)!ok;
 	return f->broken;
 }
 
@@ -464,6 +467,7 @@ SRING_INLINE int sring_back_attach(struct sring_back *b,
 	sringi_stats_clear(&b->stats);
 	b->push_every = 0;
 	b->notify_pending = 0;
+	b->slow = (uint32_t)!ok;
 	return b->broken;
 }
 
@@ -486,9 +490,27 @@ SRING_INLINE int sring_back_broken(const struct sring_back *b)
 	return b->broken;
 }
 
+/*
+ * ->slow sums up the rare states (latched, a publish policy, a pending
+ * "notify"), so the reserve and push paths test one word, not three.
+ * Recomputed wherever one of them changes.
+ */
+SRING_INLINE void sringi_front_slow(struct sring_front *f)
+{
+	f->slow = (uint32_t)(f->broken != 0) | (uint32_t)(f->push_every != 0) |
+		  (uint32_t)(f->notify_pending != 0);
+}
+
+SRING_INLINE void sringi_back_slow(struct sring_back *b)
+{
+	b->slow = (uint32_t)(b->broken != 0) | (uint32_t)(b->push_every != 0) |
+		  (uint32_t)(b->notify_pending != 0);
+}
+
 SRING_INLINE int sringi_front_break(struct sring_front *f)
 {
 	f->broken = SRING_EPROTO;
+	f->slow = 1;
 	SRINGI_STAT(f, violations);
 	return SRING_EPROTO;
 }
@@ -496,6 +518,7 @@ SRING_INLINE int sringi_front_break(struct sring_front *f)
 SRING_INLINE int sringi_back_break(struct sring_back *b)
 {
 	b->broken = SRING_EPROTO;
+	b->slow = 1;
 	SRINGI_STAT(b, violations);
 	return SRING_EPROTO;
 }
@@ -552,17 +575,24 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f);
 SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 {
 	sring_idx_t i = f->req_prod_pvt;
+	int full = i - f->rsp_cons >= f->l.nr_ents;
 
-	if (SRING_UNLIKELY(f->broken))
-		return NULL;
-	if (SRING_UNLIKELY(i - f->rsp_cons >= f->l.nr_ents)) {
+	if (SRING_UNLIKELY(f->slow)) {
+		if (f->broken)
+			return NULL;
+		/* Publish policy: the slots handed out before are filled. */
+		if (!full && f->push_every != 0 &&
+		    i - f->req_pub >= f->push_every) {
+			int rc = sring_front_push_requests(f);
+
+			f->notify_pending = rc;
+			sringi_front_slow(f);
+		}
+	}
+	if (SRING_UNLIKELY(full)) {
 		SRINGI_STAT(f, full_stalls);
 		return NULL;
 	}
-	/* Publish policy: the slots handed out before this one are filled. */
-	if (SRING_UNLIKELY(f->push_every != 0) &&
-	    i - f->req_pub >= f->push_every)
-		f->notify_pending = sring_front_push_requests(f);
 	f->req_prod_pvt = i + 1u;
 	return f->l.req_slots + (size_t)(i & f->mask) * f->l.req_stride;
 }
@@ -605,17 +635,13 @@ SRING_INLINE int sring_front_put_request(struct sring_front *f,
  * was pending or the ring is broken). With a publish policy, 1 also if a
  * push made by the policy since the last call said "notify".
  */
-SRING_INLINE int sring_front_push_requests(struct sring_front *f)
+/* The publish step alone: R1, F1, then the peer's event word. */
+SRING_INLINE int sringi_front_publish(struct sring_front *f)
 {
 	sring_idx_t old_idx = f->req_pub, new_idx = f->req_prod_pvt, ev;
-	int pending = f->notify_pending;
 
-	if (SRING_UNLIKELY(pending))
-		f->notify_pending = 0;
-	if (SRING_UNLIKELY(f->broken))
-		return 0;
 	if (old_idx == new_idx)
-		return pending;
+		return 0;
 	/* R1: publishes the request slots; pairs with A2 in the back end. */
 	SRING_STORE_RELEASE(f->l.req_prod, new_idx);
 	f->req_pub = new_idx;
@@ -627,7 +653,21 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 		return 1;
 	}
 	SRINGI_STAT(f, notify_suppressed);
-	return pending;
+	return 0;
+}
+
+SRING_INLINE int sring_front_push_requests(struct sring_front *f)
+{
+	int pending;
+
+	if (SRING_LIKELY(!f->slow))
+		return sringi_front_publish(f);
+	pending = f->notify_pending;
+	f->notify_pending = 0;
+	sringi_front_slow(f);
+	if (f->broken)
+		return 0;
+	return sringi_front_publish(f) | pending;
 }
 
 /**
@@ -646,6 +686,7 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 SRING_INLINE void sring_front_set_publish(struct sring_front *f, uint32_t k)
 {
 	f->push_every = k;
+	sringi_front_slow(f);
 }
 
 /**
@@ -930,18 +971,25 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b);
 SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 {
 	sring_idx_t i = b->rsp_prod_pvt;
+	int none = i == b->req_cons;
 
-	if (SRING_UNLIKELY(b->broken))
-		return NULL;
-	if (SRING_UNLIKELY(i == b->req_cons)) {
+	if (SRING_UNLIKELY(b->slow)) {
+		if (b->broken)
+			return NULL;
+		/* Publish policy, as in sring_front_get_request(). */
+		if (!none && b->push_every != 0 &&
+		    i - b->rsp_pub >= b->push_every) {
+			int rc = sring_back_push_responses(b);
+
+			b->notify_pending = rc;
+			sringi_back_slow(b);
+		}
+	}
+	if (SRING_UNLIKELY(none)) {
 		SRING_ASSERT(!"sring: response slot reserved with none owed");
 		SRINGI_STAT(b, full_stalls);
 		return NULL;
 	}
-	/* Publish policy, as in sring_front_get_request(). */
-	if (SRING_UNLIKELY(b->push_every != 0) &&
-	    i - b->rsp_pub >= b->push_every)
-		b->notify_pending = sring_back_push_responses(b);
 	b->rsp_prod_pvt = i + 1u;
 	return b->l.rsp_slots + (size_t)(i & b->mask) * b->l.rsp_stride;
 }
@@ -978,17 +1026,13 @@ SRING_INLINE int sring_back_put_response(struct sring_back *b,
  * Return: 1 if the front end must be notified (also if a push made by the
  * publish policy since the last call said so), else 0.
  */
-SRING_INLINE int sring_back_push_responses(struct sring_back *b)
+/* The publish step alone: R2, F3, then the peer's event word. */
+SRING_INLINE int sringi_back_publish(struct sring_back *b)
 {
 	sring_idx_t old_idx = b->rsp_pub, new_idx = b->rsp_prod_pvt, ev;
-	int pending = b->notify_pending;
 
-	if (SRING_UNLIKELY(pending))
-		b->notify_pending = 0;
-	if (SRING_UNLIKELY(b->broken))
-		return 0;
 	if (old_idx == new_idx)
-		return pending;
+		return 0;
 	/* R2: publishes the response slots; pairs with A1 in the front. */
 	SRING_STORE_RELEASE(b->l.rsp_prod, new_idx);
 	b->rsp_pub = new_idx;
@@ -1000,13 +1044,28 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 		return 1;
 	}
 	SRINGI_STAT(b, notify_suppressed);
-	return pending;
+	return 0;
+}
+
+SRING_INLINE int sring_back_push_responses(struct sring_back *b)
+{
+	int pending;
+
+	if (SRING_LIKELY(!b->slow))
+		return sringi_back_publish(b);
+	pending = b->notify_pending;
+	b->notify_pending = 0;
+	sringi_back_slow(b);
+	if (b->broken)
+		return 0;
+	return sringi_back_publish(b) | pending;
 }
 
 /* sring_back_set_publish() - as sring_front_set_publish(), responses. */
 SRING_INLINE void sring_back_set_publish(struct sring_back *b, uint32_t k)
 {
 	b->push_every = k;
+	sringi_back_slow(b);
 }
 
 /**

@@ -19,7 +19,8 @@
  *   void fr_commit(void)              the slot just filled is queued
  *   int  fr_push(void)                publish queued requests; 1 = notify
  *   int  fr_rsp(struct bench_rsp *)   copy out the next response:
- *                                     0, 1 if none, -1 on a peer error
+ *                                     0, RING_EMPTY if none, anything
+ *                                     else is a peer error
  *   int  fr_peek(void)                nonzero if a response is ready
  *   int  fr_final_check(void)         arm notification; 0 = may sleep
  *   void fr_moderate(unsigned k)      wake after k responses (W3)
@@ -32,6 +33,9 @@
  *                                     every k items (sring), else 0 and
  *                                     the driver calls fr_push/bk_push
  *   void ring_teardown(void)
+ * RING_EMPTY: what fr_rsp/bk_req return when nothing is ready (1 unless
+ * the ring file says otherwise), so a library's own status codes pass
+ * through without an adapter's instructions being counted as the ring's.
  * RING_NAME (string), RING_HAS_EVENTS (0 for rings without notification
  * suppression: W3 is skipped for them).
  */

@@ -13,6 +13,7 @@
 #define RING_NAME "sring-xen"
 #endif
 #define RING_HAS_EVENTS 1
+#define RING_EMPTY SRING_EMPTY
 
 SRING_DEFINE_RING_TYPES(bench, struct bench_req, struct bench_rsp);
 
@@ -77,9 +78,7 @@ BENCH_OP int fr_push(void) { return bench_front_push_requests(&front); }
 
 BENCH_OP int fr_rsp(struct bench_rsp *r)
 {
-	int rc = bench_front_copy_response(&front, r);
-
-	return rc == SRING_OK ? 0 : rc == SRING_EMPTY ? 1 : -1;
+	return bench_front_copy_response(&front, r);
 }
 
 BENCH_OP int fr_peek(void)
@@ -93,9 +92,7 @@ static void fr_moderate(unsigned k) { bench_front_set_moderation(&front, k); }
 
 BENCH_OP int bk_req(struct bench_req *q)
 {
-	int rc = bench_back_copy_request(&back, q);
-
-	return rc == SRING_OK ? 0 : rc == SRING_EMPTY ? 1 : -1;
+	return bench_back_copy_request(&back, q);
 }
 
 BENCH_OP struct bench_rsp *bk_slot(void)

@@ -9,8 +9,10 @@
  *  - responses have their own array, so a request slot's line never
  *    travels back to the front (in the Xen layout a response overwrites
  *    its request: every slot line crosses between the CPUs twice);
- *  - each side's index and event words sit on a cache line of their own,
- *    written only by that side (Xen puts all four in one line);
+ *  - each of the four index words sits on a cache line of its own (Xen
+ *    puts all four in one line): a producer index is written on every
+ *    push, while the event word its push reads is written only when the
+ *    peer arms it, so that read stays a cache hit;
  *  - a header with a magic and a version, so a peer can recognise it.
  * Both sides choose it at init, agreed out of band (as Xen's
  * ring-page-order): nothing in the shared page switches layouts.
@@ -36,13 +38,15 @@
  *       16     4  rsp_size    front, init bytes per response
  *       20    44  (zero)
  *       64     4  req_prod    front       requests published so far
- *       68     4  rsp_event   front       "notify me when rsp_prod passes"
- *       72    56  (zero)
+ *       68    60  (zero)
  *      128     4  rsp_prod    back        responses published so far
- *      132     4  req_event   back        "notify me when req_prod passes"
- *      136    56  (zero)
- *      192   N*Q  requests    front       Q = req_size rounded up to 8
- *        R   N*P  responses   back        R = 192 + N*Q rounded up to 64,
+ *      132    60  (zero)
+ *      192     4  req_event   back        "notify me when req_prod passes"
+ *      196    60  (zero)
+ *      256     4  rsp_event   front       "notify me when rsp_prod passes"
+ *      260    60  (zero)
+ *      320   N*Q  requests    front       Q = req_size rounded up to 8
+ *        R   N*P  responses   back        R = 320 + N*Q rounded up to 64,
  *                                         P = rsp_size rounded up to 8
  *
  * Index rules, ordering (R1/A2/F1..F4) and the notification rule are
@@ -59,15 +63,17 @@ extern "C" {
 
 /* "sRFL" read as a little-endian word; byte-swapped on a foreign peer. */
 #define SRING_FAST_MAGIC 0x4c465273u
-#define SRING_FAST_VERSION 1u
+#define SRING_FAST_VERSION 2u
 #define SRING_FAST_ALIGN 64u
 
 /* Offsets of the fixed part (bytes). */
-#define SRING_FAST_OFF_FRONT 64u  /* req_prod, rsp_event */
-#define SRING_FAST_OFF_BACK 128u  /* rsp_prod, req_event */
-#define SRING_FAST_OFF_SLOTS 192u
+#define SRING_FAST_OFF_REQ_PROD 64u
+#define SRING_FAST_OFF_RSP_PROD 128u
+#define SRING_FAST_OFF_REQ_EVENT 192u
+#define SRING_FAST_OFF_RSP_EVENT 256u
+#define SRING_FAST_OFF_SLOTS 320u
 
-/* The fixed 192 bytes before the request slots. */
+/* The fixed 320 bytes before the request slots: five lines. */
 struct sring_fast_shared {
 	uint32_t magic;
 	uint32_t version;
@@ -76,15 +82,17 @@ struct sring_fast_shared {
 	uint32_t rsp_size;
 	uint8_t pad0[44];
 	sring_idx_t req_prod;
-	sring_idx_t rsp_event;
-	uint8_t pad1[56];
+	uint8_t pad1[60];
 	sring_idx_t rsp_prod;
+	uint8_t pad2[60];
 	sring_idx_t req_event;
-	uint8_t pad2[56];
+	uint8_t pad3[60];
+	sring_idx_t rsp_event;
+	uint8_t pad4[60];
 };
 
 SRING_STATIC_ASSERT(sizeof(struct sring_fast_shared) == SRING_FAST_OFF_SLOTS,
-		    sring_fast_shared_is_192_bytes);
+		    sring_fast_shared_is_320_bytes);
 
 SRING_INLINE size_t sringi_fast_round(size_t x, size_t a)
 {
@@ -106,8 +114,9 @@ SRING_INLINE size_t sringi_fast_need(uint32_t n, size_t req_size,
 	q = sringi_fast_round(req_size, 8u);
 	p = sringi_fast_round(rsp_size, 8u);
 	/* Overflow guard without a division: n <= 2^31, q, p < 2^31 + 8. */
-	if (sizeof(size_t) < 8 && ((uint64_t)n * (q + p) + 256u) >
-				  (uint64_t)(size_t)-1)
+	if (sizeof(size_t) < 8 &&
+	    ((uint64_t)n * (q + p) + SRING_FAST_OFF_SLOTS + SRING_FAST_ALIGN) >
+		    (uint64_t)(size_t)-1)
 		return 0;
 	r = sringi_fast_round(SRING_FAST_OFF_SLOTS + (size_t)n * q,
 			      SRING_FAST_ALIGN);

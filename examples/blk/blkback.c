@@ -10,6 +10,10 @@
  * table (shm_gnt_map) and handed to io_uring, which reads or writes
  * straight into guest memory; the response is written when the I/O
  * completes, so many requests are in flight per ring.
+ *
+ * The request loop itself (take, validate, map, answer, push, final
+ * check) is blkback_core.c; this file is the plumbing around it: xenbus
+ * handshake, memfd grants, event channels, io_uring.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,6 +35,7 @@
 
 #include <sring/proto/blkif.h>
 
+#include "blkback_core.h"
 #include "common.h"
 #include "evtchn.h"
 #include "shm.h"
@@ -39,8 +44,6 @@
 const char *blk_prog = "sring-blkback";
 
 #define MAX_RING_ORDER 4
-#define MAX_INDIRECT_SEGS 256
-#define LOG_ERRORS_PER_CONN 8
 
 enum tag_kind { TAG_LISTEN, TAG_URING, TAG_SOCK, TAG_EVT };
 
@@ -50,32 +53,15 @@ struct tag {
 };
 
 struct conn {
-	int id;
+	struct blkback_conn bc; /* the ring and its request loop */
 	int state;         /* our xenbus state */
-	int dead;          /* no more requests; freed when inflight is 0 */
-	int unpushed;      /* responses written, not yet pushed */
 	int evt_in;        /* front -> back kicks */
 	int evt_out;       /* back -> front kicks */
 	int abi;
-	unsigned int inflight;
-	unsigned long nr_req, nr_err;
 	struct xb xb;
 	struct shm_foreign mem;
-	struct sring_blkif_backend be;
 	struct tag tag_sock, tag_evt;
 	struct conn *next;
-};
-
-/* One request in io_uring; a flush with data is two linked SQEs. */
-struct io {
-	struct conn *c;
-	uint64_t id;
-	uint8_t rsp_op;
-	int pending;
-	int failed;
-	size_t expect;
-	unsigned int niov;
-	struct iovec iov[];
 };
 
 static struct {
@@ -97,11 +83,9 @@ static void conn_log(struct conn *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: frontend %d: ", blk_prog, c->id);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	blkback_vlog(&c->bc, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void ep_add(int fd, struct tag *t)
@@ -131,7 +115,8 @@ static void conn_free(struct conn *c)
 	xb_close(&c->xb);
 	if (!g.quiet)
 		fprintf(stderr, "%s: frontend %d: gone (%lu requests, %lu "
-			"refused)\n", blk_prog, c->id, c->nr_req, c->nr_err);
+			"refused)\n", blk_prog, c->bc.id, c->bc.nr_req,
+			c->bc.nr_err);
 	free(c);
 }
 
@@ -139,9 +124,14 @@ static void conn_free(struct conn *c)
  * completes into guest memory (still mapped) before c is freed. */
 static void conn_shutdown(struct conn *c)
 {
-	if (c->dead)
-		return;
-	c->dead = 1;
+	blkback_conn_stop(&c->bc); /* calls conn_stopped() once */
+}
+
+/* blkback_ops: the request loop gave up on the connection. */
+static void conn_stopped(void *arg)
+{
+	struct conn *c = arg;
+
 	epoll_ctl(g.ep, EPOLL_CTL_DEL, c->xb.sock, NULL);
 	if (c->evt_in >= 0)
 		epoll_ctl(g.ep, EPOLL_CTL_DEL, c->evt_in, NULL);
@@ -158,39 +148,9 @@ static void sweep(void)
 
 	for (; c; c = next) {
 		next = c->next;
-		if (c->dead && c->inflight == 0)
+		if (c->bc.dead && c->bc.inflight == 0)
 			conn_free(c);
 	}
-}
-
-static void conn_respond(struct conn *c, uint64_t id, uint8_t op, int16_t st)
-{
-	if (sring_blkif_backend_respond(&c->be, id, op, st) != SRING_OK) {
-		conn_log(c, "ring broken while responding");
-		conn_shutdown(c);
-		return;
-	}
-	c->unpushed = 1;
-}
-
-static void conn_push(struct conn *c)
-{
-	if (c->dead || !c->unpushed)
-		return;
-	c->unpushed = 0;
-	if (sring_blkif_backend_push_responses(&c->be))
-		evtchn_notify(c->evt_out);
-}
-
-static void conn_refuse(struct conn *c, uint64_t id, uint8_t op, int16_t st,
-			const char *why)
-{
-	c->nr_err++;
-	if (c->nr_err <= LOG_ERRORS_PER_CONN)
-		conn_log(c, "request refused: %s%s", why,
-			 c->nr_err == LOG_ERRORS_PER_CONN ? " (no more logged)"
-							  : "");
-	conn_respond(c, id, op, st);
 }
 
 static struct io_uring_sqe *get_sqe(void)
@@ -206,95 +166,23 @@ static struct io_uring_sqe *get_sqe(void)
 	return sqe;
 }
 
-/* The data part of a read or write: one readv/writev into the granted
- * pages. Returns 0, or -1 if a segment's grant is bad. */
-static int build_iov(struct conn *c, struct io *io,
-		     const struct sring_blkif_segment *seg, unsigned int n,
-		     int to_guest)
+/* blkback_ops: the request loop's grant lookups go through the memfd's
+ * grant table. */
+static uint8_t *ops_map(void *arg, uint32_t gref, int write)
 {
-	unsigned int i;
-
-	io->expect = 0;
-	for (i = 0; i < n; i++) {
-		uint8_t *page = shm_gnt_map(&c->mem, seg[i].gref, to_guest);
-
-		if (!page)
-			return -1;
-		io->iov[i].iov_base = page + sring_blkif_seg_offset(&seg[i]);
-		io->iov[i].iov_len = sring_blkif_seg_bytes(&seg[i]);
-		io->expect += io->iov[i].iov_len;
-	}
-	io->niov = n;
-	return 0;
+	return shm_gnt_map(&((struct conn *)arg)->mem, gref, write);
 }
 
-static void handle_request(struct conn *c, const union sring_blkif_request *w)
+/* blkback_ops: one readv/writev straight into the granted pages; a flush
+ * is an fdatasync linked after its data; a discard punches a hole. The
+ * completion arrives in reap(). */
+static void ops_submit(void *arg, struct blkback_io *io)
 {
-	struct sring_blkif_segment *seg, *iseg = NULL;
-	struct sring_blkif_req r;
-	struct io_uring_sqe *sqe;
-	struct io *io;
-	unsigned int n;
-	off_t off;
-	int e;
+	struct io_uring_sqe *sqe = NULL;
+	off_t off = (off_t)io->offset;
 
-	c->nr_req++;
-	e = sring_blkif_check_request(w, &g.geo, &r);
-	if (e) {
-		conn_refuse(c, r.id, r.rsp_operation, sring_blkif_error_status(e),
-			    sring_blkif_strerror(e));
-		return;
-	}
-	seg = r.seg;
-	if (r.indirect) {
-		const void *pages[SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
-		unsigned int i;
-
-		for (i = 0; i < r.nr_indirect_pages; i++) {
-			pages[i] = shm_gnt_map(&c->mem, r.indirect_grefs[i], 0);
-			if (!pages[i]) {
-				conn_refuse(c, r.id, r.rsp_operation,
-					    SRING_BLKIF_RSP_ERROR,
-					    "indirect page not granted");
-				return;
-			}
-		}
-		iseg = malloc(sizeof(*iseg) * r.nr_segments);
-		if (!iseg)
-			blk_die(BLK_EXIT_IO, "out of memory");
-		e = sring_blkif_check_indirect(&r, &g.geo, pages,
-					       r.nr_indirect_pages, iseg,
-					       r.nr_segments);
-		if (e) {
-			free(iseg);
-			conn_refuse(c, r.id, r.rsp_operation,
-				    e < 0 ? SRING_BLKIF_RSP_ERROR
-					  : sring_blkif_error_status(e),
-				    sring_blkif_strerror(e));
-			return;
-		}
-		seg = iseg;
-	}
-	n = r.nr_segments;
-	io = calloc(1, sizeof(*io) + sizeof(struct iovec) * n);
-	if (!io)
-		blk_die(BLK_EXIT_IO, "out of memory");
-	io->c = c;
-	io->id = r.id;
-	io->rsp_op = r.rsp_operation;
-	off = (off_t)(r.sector_number << SRING_BLKIF_SECTOR_SHIFT);
-	if (n && build_iov(c, io, seg, n,
-			   r.operation == SRING_BLKIF_OP_READ) < 0) {
-		free(iseg);
-		free(io);
-		conn_refuse(c, r.id, r.rsp_operation, SRING_BLKIF_RSP_ERROR,
-			    r.operation == SRING_BLKIF_OP_READ
-				    ? "segment not granted writable"
-				    : "segment not granted");
-		return;
-	}
-	free(iseg);
-	switch (r.operation) {
+	(void)arg;
+	switch (io->op) {
 	case SRING_BLKIF_OP_READ:
 		sqe = get_sqe();
 		io_uring_prep_readv(sqe, g.fd, io->iov, io->niov, (__u64)off);
@@ -306,19 +194,19 @@ static void handle_request(struct conn *c, const union sring_blkif_request *w)
 	case SRING_BLKIF_OP_WRITE_BARRIER:
 		/* A linked pair must go in one submission: a link cut at
 		 * the end of a batch would let the fsync overtake. */
-		if (r.operation != SRING_BLKIF_OP_WRITE &&
+		if (io->op != SRING_BLKIF_OP_WRITE &&
 		    io_uring_sq_space_left(&g.ring) < 2)
 			io_uring_submit(&g.ring);
-		if (n) {
+		if (io->niov) {
 			sqe = get_sqe();
 			io_uring_prep_writev(sqe, g.fd, io->iov, io->niov,
 					     (__u64)off);
 			io_uring_sqe_set_data(sqe, io);
 			io->pending++;
 		}
-		if (r.operation != SRING_BLKIF_OP_WRITE) {
+		if (io->op != SRING_BLKIF_OP_WRITE) {
 			/* Flush: the data first, then fdatasync. */
-			if (n)
+			if (io->niov)
 				sqe->flags |= IOSQE_IO_LINK;
 			sqe = get_sqe();
 			io_uring_prep_fsync(sqe, g.fd, IORING_FSYNC_DATASYNC);
@@ -328,76 +216,43 @@ static void handle_request(struct conn *c, const union sring_blkif_request *w)
 		}
 		break;
 	case SRING_BLKIF_OP_DISCARD:
-		if (r.nr_sectors == 0) {
-			free(io);
-			conn_respond(c, r.id, r.rsp_operation,
-				     SRING_BLKIF_RSP_OKAY);
-			return;
-		}
 		sqe = get_sqe();
 		io_uring_prep_fallocate(
 			sqe, g.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-			(__u64)off,
-			(__u64)(r.nr_sectors << SRING_BLKIF_SECTOR_SHIFT));
+			(__u64)off, (__u64)io->length);
 		io_uring_sqe_set_data(sqe, (void *)((uintptr_t)io | 1u));
 		io->pending = 1;
 		break;
-	default: /* check_request allows nothing else */
-		free(io);
-		conn_refuse(c, r.id, r.rsp_operation,
-			    SRING_BLKIF_RSP_EOPNOTSUPP, "operation");
-		return;
+	default: /* the core submits nothing else */
+		blk_die(BLK_EXIT_IO, "internal error: operation %u",
+			(unsigned int)io->op);
 	}
-	c->inflight++;
 }
+
+static void ops_flush(void *arg)
+{
+	(void)arg;
+	io_uring_submit(&g.ring);
+}
+
+static void ops_notify(void *arg)
+{
+	evtchn_notify(((struct conn *)arg)->evt_out);
+}
+
+static const struct blkback_ops conn_ops = {
+	ops_map, ops_submit, ops_flush, ops_notify, conn_stopped
+};
 
 /* The front end kicked us (or we just connected): take every request. */
 static void conn_kick(struct conn *c)
 {
-	union sring_blkif_request w;
-	int rc = SRING_EMPTY;
-
-	unsigned int budget = c->be.core.l.nr_ents;
-
 	evtchn_drain(c->evt_in);
-	while (!c->dead) {
-		while (!c->dead && budget &&
-		       (rc = sring_blkif_backend_copy_request(&c->be, &w)) ==
-			       SRING_OK) {
-			handle_request(c, &w);
-			budget--;
-		}
-		if (!c->dead && budget == 0) {
-			/* A ring's worth done: let the other connections
-			 * have the loop, and come back through our own
-			 * event channel (level-triggered epoll). */
-			evtchn_notify(c->evt_in);
-			rc = 0;
-			break;
-		}
-		if (c->dead || rc != SRING_EMPTY)
-			break;
-		/* Re-arm req_event and look once more (the library's
-		 * final check): 0 means we may sleep until the next kick. */
-		rc = sring_blkif_backend_final_check(&c->be);
-		if (rc <= 0)
-			break;
-	}
-	io_uring_submit(&g.ring);
-	if (c->dead)
-		return;
-	conn_push(c);
-	if (rc == SRING_EPROTO || sring_blkif_backend_broken(&c->be)) {
-		conn_log(c, "protocol violation: corrupt ring indices "
-			    "(req_prod %u, req_cons %u, rsp_prod_pvt %u, "
-			    "%u slots); disconnecting",
-			 (unsigned int)__atomic_load_n(c->be.core.l.req_prod,
-						       __ATOMIC_RELAXED),
-			 (unsigned int)c->be.core.req_cons,
-			 (unsigned int)c->be.core.rsp_prod_pvt,
-			 (unsigned int)c->be.core.l.nr_ents);
-		conn_shutdown(c);
-	}
+	/* A ring's worth done: let the other connections have the loop,
+	 * and come back through our own event channel (level-triggered
+	 * epoll). */
+	if (blkback_conn_kick(&c->bc) == 1)
+		evtchn_notify(c->evt_in);
 }
 
 static void reap(void)
@@ -408,7 +263,8 @@ static void reap(void)
 	evtchn_drain(g.uring_evt);
 	while (io_uring_peek_cqe(&g.ring, &cqe) == 0) {
 		uintptr_t u = (uintptr_t)io_uring_cqe_get_data(cqe);
-		struct io *io = (struct io *)(u & ~(uintptr_t)1);
+		struct blkback_io *io =
+			(struct blkback_io *)(u & ~(uintptr_t)1);
 		int want_zero = (int)(u & 1u);
 
 		if (want_zero ? cqe->res != 0
@@ -417,20 +273,7 @@ static void reap(void)
 		io_uring_cqe_seen(&g.ring, cqe);
 		if (--io->pending)
 			continue;
-		c = io->c;
-		c->inflight--;
-		if (!c->dead) {
-			if (io->failed) {
-				c->nr_err++;
-				if (c->nr_err <= LOG_ERRORS_PER_CONN)
-					conn_log(c, "I/O error: %s",
-						 strerror(io->failed));
-			}
-			conn_respond(c, io->id, io->rsp_op,
-				     io->failed ? SRING_BLKIF_RSP_ERROR
-						: SRING_BLKIF_RSP_OKAY);
-		}
-		free(io);
+		blkback_io_done(io);
 		/* Completions the kernel held back while the CQ was full
 		 * raise no new event: fetch them now. */
 		if (io_uring_cq_ready(&g.ring) == 0 &&
@@ -438,7 +281,7 @@ static void reap(void)
 			io_uring_get_events(&g.ring);
 	}
 	for (c = g.conns; c; c = c->next)
-		conn_push(c);
+		blkback_conn_push(&c->bc);
 }
 
 /* Only an eventfd can be an event channel: anything else could block. */
@@ -512,8 +355,8 @@ static int conn_connect(struct conn *c, const char **why)
 	}
 	if (shm_foreign_map_ring(&c->mem, grefs, n, why) < 0)
 		return -1;
-	if (sring_blkif_backend_init(&c->be, c->abi, c->mem.ring,
-				     c->mem.ring_bytes) != SRING_OK) {
+	if (blkback_conn_attach(&c->bc, c->abi, c->mem.ring,
+				c->mem.ring_bytes) != SRING_OK) {
 		*why = "cannot attach to the ring";
 		return -1;
 	}
@@ -536,7 +379,7 @@ static int conn_connect(struct conn *c, const char **why)
 			 c->abi == SRING_BLKIF_ABI_X86_32 ? "x86_32-abi"
 							  : "x86_64-abi",
 			 (unsigned int)order,
-			 (unsigned int)c->be.core.l.nr_ents);
+			 (unsigned int)c->bc.be.core.l.nr_ents);
 	return 0;
 }
 
@@ -545,7 +388,7 @@ static void conn_sock(struct conn *c)
 	const char *why = NULL;
 	int rc, budget = 64; /* messages per wake-up: no peer hogs the loop */
 
-	while (!c->dead && budget-- > 0 && (rc = xb_read(&c->xb, 0)) != 0) {
+	while (!c->bc.dead && budget-- > 0 && (rc = xb_read(&c->xb, 0)) != 0) {
 		if (rc == -1) {
 			if (c->state == XB_CONNECTED)
 				conn_log(c, "vanished");
@@ -594,7 +437,7 @@ static void accept_conn(int lfd)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		blk_die(BLK_EXIT_IO, "out of memory");
-	c->id = ++g.next_id;
+	blkback_conn_init(&c->bc, ++g.next_id, &g.geo, &conn_ops, c, stderr);
 	c->evt_in = c->evt_out = -1;
 	c->mem.fd = -1;
 	xb_init(&c->xb, s);
@@ -641,7 +484,7 @@ static void open_image(const char *path, int ro)
 {
 	struct stat st;
 	uint64_t bytes;
-	int flags = (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+	int flags = (ro ? O_RDONLY : O_RDWR) | O_CLOEXEC, lbs = 512;
 
 	if (stat(path, &st) < 0)
 		blk_die(BLK_EXIT_USAGE, "%s: %s", path, strerror(errno));
@@ -654,24 +497,18 @@ static void open_image(const char *path, int ro)
 	g.fd = open(path, flags);
 	if (g.fd < 0)
 		blk_die(BLK_EXIT_USAGE, "%s: %s", path, strerror(errno));
-	g.geo.sector_size = 512;
 	if (g.is_blockdev) {
-		int lbs = 512;
-
 		if (ioctl(g.fd, BLKGETSIZE64, &bytes) < 0 ||
 		    ioctl(g.fd, BLKSSZGET, &lbs) < 0)
 			blk_die(BLK_EXIT_USAGE, "%s: %s", path,
 				strerror(errno));
-		g.geo.sector_size = (uint32_t)lbs;
 	} else {
 		bytes = (uint64_t)st.st_size;
 	}
-	g.geo.sectors = bytes >> SRING_BLKIF_SECTOR_SHIFT;
-	if (g.geo.sectors == 0)
+	if ((bytes >> SRING_BLKIF_SECTOR_SHIFT) == 0)
 		blk_die(BLK_EXIT_USAGE, "%s: smaller than one sector", path);
-	g.geo.features = SRING_BLKIF_F_FLUSH | SRING_BLKIF_F_DISCARD;
-	g.geo.max_indirect_segments = MAX_INDIRECT_SEGS;
-	g.geo.read_only = (uint8_t)(ro != 0);
+	blkback_geometry(&g.geo, bytes >> SRING_BLKIF_SECTOR_SHIFT,
+			 (uint32_t)lbs, ro);
 }
 
 int main(int argc, char **argv)
@@ -768,11 +605,11 @@ int main(int argc, char **argv)
 				reap();
 				break;
 			case TAG_SOCK:
-				if (!t->c->dead)
+				if (!t->c->bc.dead)
 					conn_sock(t->c);
 				break;
 			case TAG_EVT:
-				if (!t->c->dead)
+				if (!t->c->bc.dead)
 					conn_kick(t->c);
 				break;
 			}

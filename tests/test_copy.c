@@ -24,7 +24,7 @@ static unsigned char dst_buf[AREA + 32] __attribute__((aligned(16)));
 /* Hidden from the optimiser: forces the run-time-size loops. */
 static volatile size_t opaque_size;
 
-static void fill(size_t seed)
+static __attribute__((noinline)) void fill(size_t seed)
 {
 	size_t i;
 
@@ -34,7 +34,8 @@ static void fill(size_t seed)
 }
 
 /* dst_buf[od..od+n) equals src_buf[os..os+n); every other byte is GUARD. */
-static void check_copied(size_t od, size_t os, size_t n)
+static __attribute__((noinline)) void check_copied(size_t od, size_t os,
+						  size_t n)
 {
 	size_t i;
 
@@ -50,79 +51,68 @@ static void check_copied(size_t od, size_t os, size_t n)
 	}
 }
 
-/*
- * For one size N: every destination and source misalignment 0..15, each
- * direction, with N as a literal (constant path) and as a run-time value.
- */
-#define CHECK_SIZE(N) \
-	do { \
-		size_t od_, os_; \
-		for (od_ = 0; od_ < 16; od_++) \
-			for (os_ = 0; os_ < 16; os_++) { \
-				fill(od_ * 16 + os_ + (N)); \
-				sringi_copy_from_shared(dst_buf + od_, \
-							src_buf + os_, (N)); \
-				check_copied(od_, os_, (N)); \
-				fill(od_ * 16 + os_ + (N)); \
-				sringi_copy_to_shared(dst_buf + od_, \
-						      src_buf + os_, (N)); \
-				check_copied(od_, os_, (N)); \
-				opaque_size = (N); \
-				fill(od_ + os_); \
-				sringi_copy_from_shared(dst_buf + od_, \
-							src_buf + os_, \
-							opaque_size); \
-				check_copied(od_, os_, (N)); \
-				fill(od_ + os_ + 1u); \
-				sringi_copy_to_shared(dst_buf + od_, \
-						      src_buf + os_, \
-						      opaque_size); \
-				check_copied(od_, os_, (N)); \
-			} \
-	} while (0)
+/* Both directions at one misalignment, size n given at run time. */
+static __attribute__((noinline)) void check_runtime(size_t od, size_t os,
+						   size_t n)
+{
+	opaque_size = n;
+	fill(od + os);
+	sringi_copy_from_shared(dst_buf + od, src_buf + os, opaque_size);
+	check_copied(od, os, n);
+	fill(od + os + 1u);
+	sringi_copy_to_shared(dst_buf + od, src_buf + os, opaque_size);
+	check_copied(od, os, n);
+}
 
-/* Multiples of 8 up to the unrolled limit and past it (256 -> loops). */
+/*
+ * For one size N, a function of its own (one big function of all sizes
+ * takes clang minutes to compile under ASan): every destination and
+ * source misalignment 0..15, each direction, with N as a literal
+ * (constant path) and as a run-time value (loops).
+ */
+#define DEFINE_SIZE_CHECK(N) \
+	static void check_size_##N(void) \
+	{ \
+		size_t od, os; \
+		for (od = 0; od < 16; od++) \
+			for (os = 0; os < 16; os++) { \
+				fill(od * 16 + os + (N)); \
+				sringi_copy_from_shared(dst_buf + od, \
+							src_buf + os, (N)); \
+				check_copied(od, os, (N)); \
+				fill(od * 16 + os + (N)); \
+				sringi_copy_to_shared(dst_buf + od, \
+						      src_buf + os, (N)); \
+				check_copied(od, os, (N)); \
+				check_runtime(od, os, (N)); \
+			} \
+	}
+
+#define SIZES_WORD(X) X(8) X(16) X(24) X(32) X(40) X(48) X(56) X(64) \
+	X(72) X(88) X(104) X(108) X(112) X(120) X(128) X(136) X(200) \
+	X(248) X(256) X(264)
+#define SIZES_ODD(X) X(0) X(1) X(2) X(3) X(4) X(5) X(7) X(12) X(20) \
+	X(36) X(100) X(255)
+#define CALL_SIZE_CHECK(N) check_size_##N();
+
+SIZES_WORD(DEFINE_SIZE_CHECK)
+SIZES_ODD(DEFINE_SIZE_CHECK)
+
+/*
+ * Multiples of 8 up to the unrolled limit and past it (264 -> loops),
+ * among them the blkif requests (108 bytes on i386, 112 on x86_64).
+ */
 static void test_copy_word_sizes(void **state)
 {
 	(void)state;
-	CHECK_SIZE(8u);
-	CHECK_SIZE(16u);
-	CHECK_SIZE(24u);
-	CHECK_SIZE(32u);
-	CHECK_SIZE(40u);
-	CHECK_SIZE(48u);
-	CHECK_SIZE(56u);
-	CHECK_SIZE(64u);
-	CHECK_SIZE(72u);
-	CHECK_SIZE(88u);
-	CHECK_SIZE(104u);
-	CHECK_SIZE(108u);  /* blkif request, i386 */
-	CHECK_SIZE(112u);  /* blkif request, x86_64 */
-	CHECK_SIZE(120u);
-	CHECK_SIZE(128u);
-	CHECK_SIZE(136u);
-	CHECK_SIZE(200u);
-	CHECK_SIZE(248u);
-	CHECK_SIZE(256u);
-	CHECK_SIZE(264u);
+	SIZES_WORD(CALL_SIZE_CHECK)
 }
 
 /* Sizes that rule words out, and zero. */
 static void test_copy_odd_sizes(void **state)
 {
 	(void)state;
-	CHECK_SIZE(0u);
-	CHECK_SIZE(1u);
-	CHECK_SIZE(2u);
-	CHECK_SIZE(3u);
-	CHECK_SIZE(4u);
-	CHECK_SIZE(5u);
-	CHECK_SIZE(7u);
-	CHECK_SIZE(12u);
-	CHECK_SIZE(20u);
-	CHECK_SIZE(36u);
-	CHECK_SIZE(100u);
-	CHECK_SIZE(255u);
+	SIZES_ODD(CALL_SIZE_CHECK)
 }
 
 /* Every run-time size from 0 to 300 at a few alignments. */

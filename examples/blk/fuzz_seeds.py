@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Writes the hand-made seeds of the blkback fuzz target
+(examples/blk/fuzz_blkback.c) into fuzz/corpus/blkback/.
+
+An input is one configuration byte (bit 0 x86_32-abi, bit 1 read-only,
+bit 2 4 KiB logical blocks) and then a sring_fuzzkit.h script. Guest
+memory: frame 0 the grant table (8-byte entries {u32 frame, u16 flags}),
+frame 1 the ring, frames 2..9 data; grants 1..8 name frames 2..9
+writable, 9..16 the same frames read-only.
+
+    python3 examples/blk/fuzz_seeds.py   (from the repository root)
+"""
+import os
+import struct
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                   "fuzz", "corpus", "blkback")
+
+READ, WRITE, FLUSH, DISCARD, INDIRECT = 0, 1, 3, 5, 6
+
+
+def seg(gref, first=0, last=7):
+    return struct.pack("<IBBxx", gref, first, last)
+
+
+def rw(op, rid, sector, segs, abi32=False):
+    body = b"".join(segs)
+    if abi32:  # 64-bit fields as two 32-bit words, no padding
+        return (struct.pack("<BBHIIII", op, len(segs), 0, rid & 0xffffffff,
+                            rid >> 32, sector & 0xffffffff, sector >> 32) +
+                body).ljust(108, b"\0")
+    return (struct.pack("<BBHIQQ", op, len(segs), 0, 0, rid, sector) +
+            body).ljust(112, b"\0")
+
+
+def discard(rid, sector, n):
+    return struct.pack("<BBHIQQQ", DISCARD, 0, 0, 0, rid, sector,
+                       n).ljust(112, b"\0")
+
+
+def indirect(op, rid, sector, nseg, grefs):
+    g = b"".join(struct.pack("<I", x) for x in grefs).ljust(32, b"\0")
+    return (struct.pack("<BBHIQQHH", INDIRECT, op, nseg, 0, rid, sector, 0,
+                        0) + g).ljust(112, b"\0")
+
+
+def publish(*reqs):
+    """Kit op 3: publish len(reqs) slots (honestly), payloads follow."""
+    return bytes([3, len(reqs)]) + b"".join(reqs)
+
+
+def poke(off, data):
+    """Kit op 12: write up to 16 bytes anywhere in guest memory."""
+    out = b""
+    for i in range(0, len(data), 16):
+        chunk = data[i:i + 16]
+        out += bytes([12]) + struct.pack("<H", off + i) + bytes(
+            [len(chunk)]) + chunk
+    return out
+
+
+NOTIFY = bytes([0])
+
+SEEDS = {
+    # Two segments read into two writable grants.
+    "seed-read": bytes([0]) + publish(
+        rw(READ, 0x1111, 8, [seg(1), seg(2, 0, 3)])) + NOTIFY,
+    # A write from a read-only grant, then the same sectors read back.
+    "seed-write": bytes([0]) + publish(
+        rw(WRITE, 0x2222, 16, [seg(9), seg(10, 2, 5)])) + NOTIFY +
+    publish(rw(READ, 0x2223, 16, [seg(3)])) + NOTIFY,
+    "seed-discard": bytes([0]) + publish(discard(0x3333, 32, 16),
+                                         discard(0x3334, 0, 0)) + NOTIFY,
+    # Flush alone, and flush after data.
+    "seed-flush": bytes([0]) + publish(
+        rw(FLUSH, 0x4444, 0, []), rw(FLUSH, 0x4445, 40, [seg(11)])) +
+    NOTIFY,
+    # An indirect read of 4 segments: the indirect page is grant 3
+    # (frame 4), its segments written there first.
+    "seed-indirect": bytes([0]) + poke(
+        4 * 4096, seg(1) + seg(2) + seg(5) + seg(6, 1, 6)) + publish(
+        indirect(READ, 0x5555, 24, 4, [3])) + NOTIFY,
+    # The same format, x86_32-abi (108-byte slots).
+    "seed-read-x86_32": bytes([1]) + publish(
+        rw(READ, 0x6666, 8, [seg(1), seg(2)], abi32=True),
+        rw(WRITE, 0x6667, 64, [seg(12)], abi32=True)) + NOTIFY,
+    # Read-only disk: the write is refused, the read served.
+    "seed-readonly": bytes([2]) + publish(
+        rw(WRITE, 0x7777, 0, [seg(1)]), rw(READ, 0x7778, 0, [seg(1)])) +
+    NOTIFY,
+    # A grant made by the front end (entry 20 -> frame 7), then used; then
+    # revoked and used again (refused).
+    "seed-grant": bytes([0]) + poke(20 * 8, struct.pack("<IHH", 7, 1, 0)) +
+    publish(rw(READ, 0x8888, 0, [seg(20)])) + NOTIFY +
+    poke(20 * 8, struct.pack("<IHH", 7, 0, 0)) +
+    publish(rw(READ, 0x8889, 0, [seg(20)])) + NOTIFY,
+    # The guest grants its own ring frame (entry 1 -> frame 1) and reads
+    # a sector of the disk over slots 4..7: the back end's own I/O
+    # rewrites requests it has not taken yet (what the fuzzer found first,
+    # a false alarm of an early harness).
+    "seed-ring-granted": bytes([0]) + poke(8, struct.pack("<IHH", 1, 1, 0)) +
+    publish(rw(READ, 0xc000, 0, [seg(1, 1, 1)]),
+            *[rw(READ, 0xc001 + i, 8, [seg(2)]) for i in range(6)]) +
+    NOTIFY,
+    # A full ring twice over (8 slots).
+    "seed-full": bytes([0]) + publish(
+        *[rw(READ, 0x9000 + i, i * 8, [seg(1 + i)]) for i in range(8)]) +
+    NOTIFY + publish(
+        *[rw(WRITE, 0x9100 + i, i * 8, [seg(9 + i)]) for i in range(8)]) +
+    NOTIFY,
+    # Hostile: one good request, then req_prod jumps far ahead (op 6):
+    # the ring must latch broken.
+    "seed-index-jump": bytes([0]) + publish(
+        rw(READ, 0xaaaa, 0, [seg(1)])) + NOTIFY + bytes([6]) +
+    struct.pack("<I", 0x1000) + NOTIFY,
+    # Hostile: req_prod rewound below what was consumed (op 7, -1).
+    "seed-index-rewind": bytes([0]) + publish(
+        rw(READ, 0xbbbb, 0, [seg(1)]), rw(READ, 0xbbbc, 8, [seg(2)])) +
+    NOTIFY + bytes([7, 0xfe]) + NOTIFY,
+}
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    for name, data in SEEDS.items():
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(data)
+    print("wrote %d seeds to %s" % (len(SEEDS), os.path.normpath(OUT)))
+
+
+if __name__ == "__main__":
+    main()

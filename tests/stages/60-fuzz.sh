@@ -5,7 +5,8 @@
 # build/fuzz/smoke/<target>/ — commit it to fuzz/corpus/<target>/ as a
 # regression input once fixed). Then:
 #  - the fuzzkit demo back end built with its planted bug (DEMO_TRUST_LEN)
-#    must be caught, proving the toolkit finds what it is for;
+#    must be caught, proving the toolkit finds what it is for; so must the
+#    example block back end's (BLKBACK_TRUST_NR_SEGMENTS);
 #  - every target is built once with AFL++ (afl-clang-fast -fsanitize=fuzzer
 #    links AFL's libFuzzer-compatible driver), and one runs for a few
 #    seconds headless, so the AFL path cannot rot.
@@ -53,6 +54,29 @@ fi
 grep -m1 -E "ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer)|runtime error" \
 	"$d/log.txt" || { tail -20 "$d/log.txt"; echo "FAIL: crashed, but not as expected"; exit 1; }
 echo "planted bug found"
+
+# The same on the example block back end: blkback_core.c built with its
+# planted bug (BLKBACK_TRUST_NR_SEGMENTS: indirect segments copied into a
+# buffer sized for a direct request's 11) must be caught, starting from a
+# valid 4-segment indirect request and a read (seconds, usually).
+echo "--- blkback with BLKBACK_TRUST_NR_SEGMENTS: must crash"
+d=$b/smoke/blkback-bug
+mkdir -p "$d/corpus"
+cp "$root/fuzz/corpus/blkback/seed-indirect" \
+	"$root/fuzz/corpus/blkback/seed-read" "$d/corpus/"
+clang -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -DBLKBACK_TRUST_NR_SEGMENTS \
+	-D_DEFAULT_SOURCE -I"$root/include" -I"$root/examples/fuzzkit" \
+	"$root/examples/blk/fuzz_blkback.c" -o "$d/blkback_bug_fuzzer"
+if "$d/blkback_bug_fuzzer" -max_total_time=60 -artifact_prefix="$d/" \
+	"$d/corpus" >"$d/log.txt" 2>&1; then
+	echo "FAIL: the planted blkback bug was not found in 60 s"
+	exit 1
+fi
+grep -m1 -E "ERROR: AddressSanitizer: heap-buffer-overflow" \
+	"$d/log.txt" || { tail -20 "$d/log.txt"
+	echo "FAIL: blkback crashed, but not as expected"; exit 1; }
+echo "planted blkback bug found"
 
 # AFL++: build every target; run one briefly.
 if command -v afl-clang-fast >/dev/null; then

@@ -15,10 +15,11 @@
  * the grant table or past memory), the indirect pages.
  *
  * Checked after every kick (abort on failure), beyond ASan and UBSan:
- *  - I/O touches only frames granted at that moment, each iovec inside
- *    one frame, a read only into frames granted writable (frames not
- *    granted are ASan-poisoned while the back end runs), and only the
- *    disk; nothing but reads on a read-only disk;
+ *  - I/O touches only frames granted at that moment and mapped through
+ *    shm_gnt_map() for that request, each iovec inside one frame, a read
+ *    only into frames granted and mapped writable (frames not granted are
+ *    ASan-poisoned while the back end runs), and only the disk; nothing
+ *    but reads on a read-only disk;
  *  - every request taken is answered, in order, with its id and the
  *    operation it must carry, a known status and zeroed padding; no more
  *    answers than requests taken; an OKAY is an I/O done (or a discard),
@@ -85,15 +86,27 @@ struct harness {
 	/* Per kick: what was granted, the ring as the back end reads it,
 	 * the requests it took and what it did with them. */
 	uint8_t perm[FRAMES];   /* 1 readable, 2 writable */
+	uint8_t mapped[FRAMES]; /* by this request: 1 to read, 2 to write */
+	sring_idx_t map_for;    /* the request mapped[] is about */
 	uint8_t snap[PG];
 	sring_idx_t cons0, rsp0, noted, checked;
 	uint64_t want_id[SLOTS];
 	uint8_t want_op[SLOTS], io_done[SLOTS];
 };
 
+/* The daemon's grant lookup; what each request mapped, and how, noted. */
 static uint8_t *map(void *arg, uint32_t gref, int write)
 {
-	return shm_gnt_map(&((struct harness *)arg)->f, gref, write);
+	struct harness *h = arg;
+	uint8_t *p = shm_gnt_map(&h->f, gref, write);
+
+	if (h->map_for != h->c.be.core.req_cons) {
+		memset(h->mapped, 0, sizeof(h->mapped));
+		h->map_for = h->c.be.core.req_cons;
+	}
+	if (p)
+		h->mapped[(size_t)(p - h->mem) / PG] |= write ? 2 : 1;
+	return p;
 }
 
 /*
@@ -194,6 +207,11 @@ static void submit(void *arg, struct blkback_io *io)
 		       "iovec outside one guest frame");
 		ensure(h->perm[fr] & (io->op == SRING_BLKIF_OP_READ ? 2 : 1),
 		       "iovec in a frame not granted (writable for a read)");
+		ensure(h->map_for == h->c.be.core.req_cons &&
+			       (h->mapped[fr] &
+				(io->op == SRING_BLKIF_OP_READ ? 2 : 3)),
+		       "iovec not mapped for this request (for writing, "
+		       "for a read)");
 		ensure(pos <= DISK_BYTES && n <= DISK_BYTES - pos,
 		       "I/O past the end of the disk");
 		if (io->op == SRING_BLKIF_OP_READ) {

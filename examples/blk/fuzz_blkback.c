@@ -9,10 +9,14 @@
  * area of whole frames laid out as the daemon's memfd (frame 0 the grant
  * table, frame 1 the ring, then data frames), looked up by the daemon's
  * own shm_gnt_map(); the disk is a malloc'ed buffer of its exact size,
- * read and written synchronously inside submit(). The front end (the kit)
- * may write anything anywhere in guest memory between two kicks: request
- * slots, ring indices, grant entries (granting, revoking, pointing them at
- * the grant table or past memory), the indirect pages.
+ * read and written inside submit(), and completed there (synchronous) or
+ * after the next kick, as the daemon's reap() does (asynchronous, in
+ * submission order or the reverse, so I/O is in flight across a kick). The front end (the kit) may write anything anywhere in
+ * guest memory between two kicks: request slots, ring indices, grant
+ * entries (granting, revoking, pointing them at the grant table, the ring
+ * or past memory), the indirect pages. One liberty: the ring frame may be
+ * granted but is never mapped writable, so the ring changes only by the
+ * back end's own hand while it runs, and the checks can follow it exactly.
  *
  * Checked after every kick (abort on failure), beyond ASan and UBSan:
  *  - I/O touches only frames granted at that moment and mapped through
@@ -20,16 +24,20 @@
  *    only into frames granted and mapped writable (frames not granted are
  *    ASan-poisoned while the back end runs), and only the disk; nothing
  *    but reads on a read-only disk;
- *  - every request taken is answered, in order, with its id and the
- *    operation it must carry, a known status and zeroed padding; no more
- *    answers than requests taken; an OKAY is an I/O done (or a discard),
- *    every I/O done is an OKAY;
+ *  - every answer is for a request taken and not yet answered, with its
+ *    id, the operation it must carry, a known status and zeroed padding;
+ *    an OKAY is an I/O done (or a discard), every I/O done is an OKAY;
+ *    refusals are answered at once, synchronous I/O too, asynchronous I/O
+ *    when it completes; answers are pushed; the back end's in-flight
+ *    count is the harness's;
  *  - the connection is dead exactly when the ring is latched broken, and
- *    a dead connection touches nothing; a back end that may sleep has
- *    consumed everything and armed req_event.
+ *    a dead connection touches the ring no more, not even when its I/O
+ *    completes; a back end that may sleep has taken every request and
+ *    armed req_event.
  *
  * Input: one byte of configuration (bit 0 x86_32-abi, bit 1 read-only,
- * bit 2 4 KiB logical blocks), then the kit's script (sring_fuzzkit.h).
+ * bit 2 4 KiB logical blocks, bit 3 asynchronous I/O, bit 4 completions
+ * in reverse order), then the kit's script (sring_fuzzkit.h).
  * -DBLKBACK_TRUST_NR_SEGMENTS builds the planted bug of blkback_core.c.
  */
 #define _GNU_SOURCE
@@ -58,7 +66,7 @@ const char *blk_prog = "blkback_fuzzer";
 #define PG BLK_PAGE
 #define NDATA 8                 /* data frames: 2 .. 2 + NDATA - 1 */
 #define FRAMES (2u + NDATA)
-#define SLOTS 8u                /* the smallest ring: more wraps */
+#define SLOTS 8u /* smaller than the daemon's 32: more wraps per input */
 #define DISK_SECTORS 128u       /* 64 KiB */
 #define DISK_BYTES (DISK_SECTORS * 512u)
 
@@ -76,25 +84,36 @@ const char *blk_prog = "blkback_fuzzer";
 		}                                                          \
 	} while (0)
 
+/* A request taken and not yet answered. */
+struct taken {
+	uint64_t id;
+	uint8_t op;     /* the operation its answer must carry */
+	uint8_t io;     /* submitted as I/O: its answer must be OKAY */
+	sring_idx_t idx;
+};
+
 struct harness {
 	uint8_t *mem, *disk, *ring;
 	size_t ring_bytes;
 	struct shm_foreign f;
 	struct sring_blkif_geometry geo;
 	struct blkback_conn c;
-	int abi;
-	/* Per kick: what was granted, the ring as the back end reads it,
-	 * the requests it took and what it did with them. */
-	uint8_t perm[FRAMES];   /* 1 readable, 2 writable */
-	uint8_t mapped[FRAMES]; /* by this request: 1 to read, 2 to write */
+	int abi, async, lifo;
+	/* What is granted during this kick, and what the request being
+	 * handled mapped (1 to read, 2 to write). */
+	uint8_t perm[FRAMES], mapped[FRAMES];
 	sring_idx_t map_for;    /* the request mapped[] is about */
+	/* The ring as the back end reads it during this kick. */
 	uint8_t snap[PG];
-	sring_idx_t cons0, rsp0, noted, checked;
-	uint64_t want_id[SLOTS];
-	uint8_t want_op[SLOTS], io_done[SLOTS];
+	sring_idx_t noted, checked; /* next request to note, answer to check */
+	struct taken out[2 * SLOTS];
+	unsigned int nout;
+	struct blkback_io *pend[2 * SLOTS]; /* asynchronous I/O in flight */
+	unsigned int npend;
 };
 
-/* The daemon's grant lookup; what each request mapped, and how, noted. */
+/* The daemon's grant lookup; what each request mapped, and how, noted.
+ * The ring frame is never handed out for writing (see the top). */
 static uint8_t *map(void *arg, uint32_t gref, int write)
 {
 	struct harness *h = arg;
@@ -104,55 +123,53 @@ static uint8_t *map(void *arg, uint32_t gref, int write)
 		memset(h->mapped, 0, sizeof(h->mapped));
 		h->map_for = h->c.be.core.req_cons;
 	}
+	if (p == h->ring && write)
+		return NULL;
 	if (p)
 		h->mapped[(size_t)(p - h->mem) / PG] |= write ? 2 : 1;
 	return p;
 }
 
 /*
- * Notes the id and answer operation of each request taken so far, from
- * the ring as it was before the kick: the kit writes nothing while the
- * back end runs, so this is what the back end read. (Its own I/O may
- * write into the ring, the guest having granted its ring frame; submit()
- * keeps snap up to date, after noting.)
+ * Notes the id and answer operation of each request taken since the last
+ * look, from the ring as it was when the kick began: nothing but the back
+ * end writes the ring while it runs, and it never writes a slot it has
+ * yet to take (the ring's window), so this is what it read.
  */
 static void take_note(struct harness *h)
 {
 	const struct sring_layout *l = &h->c.be.core.l;
 
-	for (; h->noted != h->c.be.core.req_cons - h->cons0; h->noted++) {
+	for (; h->noted != h->c.be.core.req_cons; h->noted++) {
 		const uint8_t *q = h->snap + (l->req_slots - h->ring) +
-			(size_t)((h->cons0 + h->noted) & (l->nr_ents - 1u)) *
-			l->req_stride;
+			(size_t)(h->noted & (l->nr_ents - 1u)) * l->req_stride;
+		struct taken *t;
 
-		ensure(h->noted < SLOTS, "more than a ring's worth taken");
-		memcpy(&h->want_id[h->noted],
-		       q + (h->abi == SRING_BLKIF_ABI_64 ? 8 : 4), 8);
-		h->want_op[h->noted] =
-			q[0] == SRING_BLKIF_OP_INDIRECT ? q[1] : q[0];
-		h->io_done[h->noted] = 0;
+		ensure(h->nout < 2 * SLOTS, "more requests taken than fit");
+		t = &h->out[h->nout++];
+		memcpy(&t->id, q + (h->abi == SRING_BLKIF_ABI_64 ? 8 : 4), 8);
+		t->op = q[0] == SRING_BLKIF_OP_INDIRECT ? q[1] : q[0];
+		t->io = 0;
+		t->idx = h->noted;
 	}
 }
 
 /* The answers written since the last look, against the requests taken.
- * Runs before every I/O (which may overwrite them) and after the kick. */
+ * Runs before every I/O and after every kick and completion. */
 static void check_answers(struct harness *h)
 {
 	const struct sring_layout *l = &h->c.be.core.l;
 
 	take_note(h);
 	for (; h->checked != h->c.be.core.rsp_prod_pvt; h->checked++) {
-		sring_idx_t k = h->checked - h->rsp0;
 		const uint8_t *a = l->rsp_slots +
 			(size_t)(h->checked & (l->nr_ents - 1u)) * l->rsp_stride;
+		unsigned int i;
 		uint64_t id;
 		int16_t st;
 
-		ensure(k < h->noted, "more answers than requests taken");
 		memcpy(&id, a, 8);
 		memcpy(&st, a + 10, 2);
-		ensure(id == h->want_id[k], "answer with an id not taken");
-		ensure(a[8] == h->want_op[k], "answer with the wrong operation");
 		ensure(st == SRING_BLKIF_RSP_OKAY ||
 			       st == SRING_BLKIF_RSP_ERROR ||
 			       st == SRING_BLKIF_RSP_EOPNOTSUPP,
@@ -160,44 +177,45 @@ static void check_answers(struct harness *h)
 		ensure(a[9] == 0 && (h->abi != SRING_BLKIF_ABI_64 ||
 				     (a[12] | a[13] | a[14] | a[15]) == 0),
 		       "padding of an answer not zeroed");
-		ensure(h->io_done[k] ? st == SRING_BLKIF_RSP_OKAY
-				     : (st != SRING_BLKIF_RSP_OKAY ||
-					h->want_op[k] == SRING_BLKIF_OP_DISCARD),
-		       "OKAY without the I/O, or I/O answered as an error");
+		/* The oldest request it can answer; synchronous: the oldest. */
+		for (i = 0; i < h->nout; i++) {
+			const struct taken *t = &h->out[i];
+
+			if (t->id == id && t->op == a[8] &&
+			    (t->io ? st == SRING_BLKIF_RSP_OKAY
+				   : (st != SRING_BLKIF_RSP_OKAY ||
+				      t->op == SRING_BLKIF_OP_DISCARD)))
+				break;
+			ensure(h->async, "answer out of order");
+		}
+		ensure(i < h->nout, "answer for no request taken, or with "
+		       "the wrong operation, or OKAY without the I/O, or I/O "
+		       "answered as an error");
+		memmove(&h->out[i], &h->out[i + 1],
+			(h->nout - i - 1) * sizeof(h->out[0]));
+		h->nout--;
 	}
 }
 
-/* A read landed in guest memory: what of it fell on the ring is what the
- * back end will read there from now on. */
-static void snap_follow(struct harness *h, const uint8_t *p, size_t n)
-{
-	uintptr_t lo = (uintptr_t)p, hi = lo + n;
-	uintptr_t rlo = (uintptr_t)h->ring, rhi = rlo + h->ring_bytes;
-
-	if (lo < rlo)
-		lo = rlo;
-	if (hi > rhi)
-		hi = rhi;
-	if (lo < hi)
-		memcpy(h->snap + (lo - rlo), (const void *)lo, hi - lo);
-}
-
-/* The disk, synchronously: checks that the back end handed over only
- * granted memory and only the disk, then does the I/O and answers. */
+/* The disk: checks that the back end handed over only granted memory and
+ * only the disk, does the I/O, and completes it now or at the next kick. */
 static void submit(void *arg, struct blkback_io *io)
 {
 	struct harness *h = arg;
-	sring_idx_t k = h->c.be.core.req_cons - 1u - h->cons0;
+	struct taken *t;
 	uint64_t pos = io->offset, sum = 0;
 	unsigned int i;
 
 	check_answers(h);
-	ensure(k < h->noted && !h->io_done[k], "I/O for no request taken");
-	ensure(io->id == h->want_id[k] && io->rsp_op == h->want_op[k],
+	ensure(h->nout > 0, "I/O for no request taken");
+	t = &h->out[h->nout - 1];
+	ensure(t->idx == h->c.be.core.req_cons - 1u && !t->io,
+	       "I/O for no request taken");
+	ensure(io->id == t->id && io->rsp_op == t->op,
 	       "I/O under another request's id or operation");
 	ensure(!h->geo.read_only || io->op == SRING_BLKIF_OP_READ,
 	       "write to a read-only disk");
-	h->io_done[k] = 1;
+	t->io = 1;
 	for (i = 0; i < io->niov; i++) {
 		uint8_t *p = io->iov[i].iov_base;
 		size_t n = io->iov[i].iov_len, fr = (size_t)(p - h->mem) / PG;
@@ -214,12 +232,10 @@ static void submit(void *arg, struct blkback_io *io)
 		       "for a read)");
 		ensure(pos <= DISK_BYTES && n <= DISK_BYTES - pos,
 		       "I/O past the end of the disk");
-		if (io->op == SRING_BLKIF_OP_READ) {
+		if (io->op == SRING_BLKIF_OP_READ)
 			memcpy(p, h->disk + pos, n);
-			snap_follow(h, p, n);
-		} else {
+		else
 			memcpy(h->disk + pos, p, n);
-		}
 		pos += n;
 		sum += n;
 	}
@@ -231,7 +247,25 @@ static void submit(void *arg, struct blkback_io *io)
 		memset(h->disk + io->offset, 0, io->length);
 	}
 	io->failed = 0;
-	blkback_io_done(io);
+	if (!h->async) {
+		blkback_io_done(io);
+		return;
+	}
+	ensure(h->npend < 2 * SLOTS, "more I/O in flight than requests");
+	h->pend[h->npend++] = io;
+}
+
+/* The daemon's reap(): the first n completions answered (in submission
+ * order, or the reverse), then one push. */
+static void complete(struct harness *h, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		blkback_io_done(h->pend[h->lifo ? n - 1 - i : i]);
+	h->npend -= n;
+	memmove(h->pend, h->pend + n, h->npend * sizeof(h->pend[0]));
+	blkback_conn_push(&h->c);
 }
 
 static void notify(void *arg)
@@ -254,6 +288,7 @@ static void grants_before(struct harness *h)
 		if ((e[r].flags & GNT_F_INUSE) && fr >= 1 && fr < FRAMES)
 			h->perm[fr] |= (e[r].flags & GNT_F_READONLY) ? 1 : 3;
 	}
+	h->perm[1] &= 1; /* see map() */
 	if (!h->perm[1])
 		ASAN_POISON_MEMORY_REGION(h->ring + h->ring_bytes,
 					  PG - h->ring_bytes);
@@ -262,15 +297,34 @@ static void grants_before(struct harness *h)
 			ASAN_POISON_MEMORY_REGION(h->mem + fr * PG, PG);
 }
 
-/* One kick, as the daemon's event loop gives it, and the checks. */
+/* After the back end ran: the counts agree; written answers are pushed. */
+static void check_after(struct harness *h, sring_idx_t rsp_before)
+{
+	unsigned int i;
+
+	check_answers(h);
+	ensure(h->c.inflight == h->npend, "in-flight count is wrong");
+	for (i = 0; i < h->nout; i++)
+		ensure(h->out[i].io && h->async,
+		       "a request taken was not answered at once");
+	ensure(h->nout == h->npend || h->c.dead,
+	       "a request taken was not answered at once");
+	ensure(h->c.dead || h->c.be.core.rsp_prod_pvt == rsp_before ||
+		       SRING_LOAD_RELAXED(h->c.be.core.l.rsp_prod) ==
+			       h->c.be.core.rsp_prod_pvt,
+	       "answers written but not pushed");
+}
+
+/* One event-loop turn of the daemon: the kick (again while it asks to
+ * run again), then the completions of the I/O submitted in earlier turns
+ * (so that I/O is in flight across a kick), and the checks. */
 static int step(void *arg)
 {
 	struct harness *h = arg;
+	sring_idx_t rsp_before = h->c.be.core.rsp_prod_pvt;
+	unsigned int old = h->npend;
 	int rc, kicks = 0;
 
-	h->cons0 = h->c.be.core.req_cons;
-	h->rsp0 = h->checked = h->c.be.core.rsp_prod_pvt;
-	h->noted = 0;
 	memcpy(h->snap, h->ring, h->ring_bytes);
 	grants_before(h);
 	while ((rc = blkback_conn_kick(&h->c)) == 1 && ++kicks < 3)
@@ -281,22 +335,27 @@ static int step(void *arg)
 		       h->c.dead == (sring_blkif_backend_broken(&h->c.be) != 0),
 	       "neither working nor latched broken");
 	check_answers(h);
-	ensure(h->checked - h->rsp0 == h->noted,
-	       "a request taken was not answered at once");
-	if (rc == 0) {
-		ensure(SRING_LOAD_RELAXED(h->c.be.core.l.req_prod) ==
-				       h->c.be.core.req_cons &&
-			       SRING_LOAD_RELAXED(h->c.be.core.l.req_event) ==
-				       h->c.be.core.req_cons + 1u,
-		       "asleep with requests pending or req_event not armed");
-		return 0;
-	}
-	/* Latched: another kick must touch nothing at all. */
 	memcpy(h->snap, h->ring, h->ring_bytes);
-	ensure(blkback_conn_kick(&h->c) == -1 &&
-		       memcmp(h->snap, h->ring, h->ring_bytes) == 0,
-	       "a dead connection served again");
-	return 1;
+	complete(h, old);
+	if (h->c.dead) {
+		/* Latched: neither a kick nor a completion touches the
+		 * ring. */
+		ensure(blkback_conn_kick(&h->c) == -1,
+		       "a dead connection kicked");
+		complete(h, h->npend);
+		ensure(h->c.inflight == 0 &&
+			       memcmp(h->snap, h->ring, h->ring_bytes) == 0,
+		       "a dead connection served again");
+		return 1;
+	}
+	check_after(h, rsp_before);
+	ensure(rc == 0 &&
+		       SRING_LOAD_RELAXED(h->c.be.core.l.req_prod) ==
+			       h->c.be.core.req_cons &&
+		       SRING_LOAD_RELAXED(h->c.be.core.l.req_event) ==
+			       h->c.be.core.req_cons + 1u,
+	       "asleep with requests pending or req_event not armed");
+	return 0;
 }
 
 /* Guest memory as the daemon's front end lays it out; grants 1..8 are
@@ -308,6 +367,8 @@ static void harness_init(struct harness *h, uint8_t cfg)
 
 	memset(h, 0, sizeof(*h));
 	h->abi = (cfg & 1) ? SRING_BLKIF_ABI_X86_32 : SRING_BLKIF_ABI_64;
+	h->async = (cfg & 8) != 0;
+	h->lifo = (cfg & 16) != 0;
 	h->mem = calloc(FRAMES, PG); /* exact size: ASan sees any overrun */
 	h->disk = calloc(1, DISK_BYTES);
 	if (!h->mem || !h->disk)
@@ -335,6 +396,20 @@ static void harness_init(struct harness *h, uint8_t cfg)
 		abort();
 }
 
+/* The end of the input: what is still in flight completes. */
+static void harness_end(struct harness *h)
+{
+	if (!h->c.dead) {
+		sring_idx_t rsp_before = h->c.be.core.rsp_prod_pvt;
+
+		complete(h, h->npend);
+		check_after(h, rsp_before);
+		ensure(h->nout == 0, "a request taken was never answered");
+	}
+	free(h->disk);
+	free(h->mem);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The harness proper: a back end, a hostile front end, run. */
@@ -343,12 +418,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct harness h;
 	struct sring_fuzzkit k;
 
-	harness_init(&h, size ? data[0] : 0);
+	harness_init(&h, size ? data[0] : 0); /* ABI, read-only, sync */
 	sring_fuzzkit_init(&k, data + (size > 0), size - (size > 0),
 			   &h.c.be.core.l, SRING_FUZZKIT_PEER_IS_FRONT,
 			   h.mem, FRAMES * PG);
 	sring_fuzzkit_run(&k, step, &h);
-	free(h.disk);
-	free(h.mem);
+	harness_end(&h);
 	return 0;
 }

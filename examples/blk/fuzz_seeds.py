@@ -95,20 +95,36 @@ SEEDS = {
     publish(rw(READ, 0x8888, 0, [seg(20)])) + NOTIFY +
     poke(20 * 8, struct.pack("<IHH", 7, 0, 0)) +
     publish(rw(READ, 0x8889, 0, [seg(20)])) + NOTIFY,
-    # The guest grants its own ring frame (entry 1 -> frame 1) and reads
-    # a sector of the disk over slots 4..7: the back end's own I/O
-    # rewrites requests it has not taken yet (what the fuzzer found first,
-    # a false alarm of an early harness).
+    # The guest grants its own ring frame (entry 1 -> frame 1): a read
+    # into it is refused (the harness never maps the ring writable), a
+    # write from it stores the ring's bytes, read back elsewhere.
     "seed-ring-granted": bytes([0]) + poke(8, struct.pack("<IHH", 1, 1, 0)) +
     publish(rw(READ, 0xc000, 0, [seg(1, 1, 1)]),
-            *[rw(READ, 0xc001 + i, 8, [seg(2)]) for i in range(6)]) +
-    NOTIFY,
+            rw(WRITE, 0xc001, 8, [seg(1)]),
+            rw(READ, 0xc002, 8, [seg(2)])) + NOTIFY,
     # A full ring twice over (8 slots).
     "seed-full": bytes([0]) + publish(
         *[rw(READ, 0x9000 + i, i * 8, [seg(1 + i)]) for i in range(8)]) +
     NOTIFY + publish(
         *[rw(WRITE, 0x9100 + i, i * 8, [seg(9 + i)]) for i in range(8)]) +
     NOTIFY,
+    # Asynchronous I/O (configuration bit 3): answers come at the next
+    # kick, here in reverse order too (bit 4), mixed with refusals.
+    "seed-async-full": bytes([8]) + publish(
+        *[rw(READ, 0xd000 + i, i * 8, [seg(1 + i)]) for i in range(8)]) +
+    NOTIFY + NOTIFY + publish(
+        *[rw(WRITE, 0xd100 + i, i * 8, [seg(9 + i)]) for i in range(8)]) +
+    NOTIFY + NOTIFY,
+    "seed-async-mixed": bytes([24]) + publish(
+        rw(READ, 0xe000, 0, [seg(1)]), rw(READ, 0xe001, 0, [seg(100)]),
+        discard(0xe002, 8, 8), rw(WRITE, 0xe003, 16, [seg(9), seg(10)]),
+        rw(READ, 0xe004, 200, [seg(2)]), rw(FLUSH, 0xe005, 0, [])) +
+    NOTIFY + NOTIFY + poke(4 * 4096, seg(1) + seg(2)) + publish(
+        indirect(WRITE, 0xe006, 24, 2, [3])) + NOTIFY + NOTIFY,
+    # I/O in flight when the ring breaks: its completion must not answer.
+    "seed-async-jump": bytes([8]) + publish(
+        rw(READ, 0xf000, 0, [seg(1)]), rw(WRITE, 0xf001, 8, [seg(2)])) +
+    NOTIFY + bytes([6]) + struct.pack("<I", 0x1000) + NOTIFY,
     # Hostile: one good request, then req_prod jumps far ahead (op 6):
     # the ring must latch broken.
     "seed-index-jump": bytes([0]) + publish(

@@ -11,10 +11,11 @@
  * own shm_gnt_map(); the disk is a malloc'ed buffer of its exact size,
  * read and written inside submit(), and completed there (synchronous) or
  * after the next kick, as the daemon's reap() does (asynchronous, in
- * submission order or the reverse, so I/O is in flight across a kick). The front end (the kit) may write anything anywhere in
- * guest memory between two kicks: request slots, ring indices, grant
- * entries (granting, revoking, pointing them at the grant table, the ring
- * or past memory), the indirect pages. One liberty: the ring frame may be
+ * submission order or the reverse, so I/O is in flight across a kick).
+ * The front end (the kit) may write anything anywhere in guest memory
+ * between two kicks: request slots, ring indices, grant entries
+ * (granting, revoking, pointing them at the grant table, the ring or past
+ * memory), the indirect pages. One liberty: the ring frame may be
  * granted but is never mapped writable, so the ring changes only by the
  * back end's own hand while it runs, and the checks can follow it exactly.
  *
@@ -163,7 +164,8 @@ static void check_answers(struct harness *h)
 	take_note(h);
 	for (; h->checked != h->c.be.core.rsp_prod_pvt; h->checked++) {
 		const uint8_t *a = l->rsp_slots +
-			(size_t)(h->checked & (l->nr_ents - 1u)) * l->rsp_stride;
+			(size_t)(h->checked & (l->nr_ents - 1u)) *
+			l->rsp_stride;
 		unsigned int i;
 		uint64_t id;
 		int16_t st;
@@ -418,11 +420,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct harness h;
 	struct sring_fuzzkit k;
 
-	harness_init(&h, size ? data[0] : 0); /* ABI, read-only, sync */
+	harness_init(&h, size ? data[0] : 0); /* ABI, read-only, async... */
 	sring_fuzzkit_init(&k, data + (size > 0), size - (size > 0),
 			   &h.c.be.core.l, SRING_FUZZKIT_PEER_IS_FRONT,
-			   h.mem, FRAMES * PG);
+			   h.mem, FRAMES * PG); /* all guest memory: the peer's */
 	sring_fuzzkit_run(&k, step, &h);
-	harness_end(&h);
+	harness_end(&h); /* in-flight I/O completes; checked; freed */
 	return 0;
 }

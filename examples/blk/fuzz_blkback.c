@@ -423,7 +423,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	harness_init(&h, size ? data[0] : 0); /* ABI, read-only, async... */
 	sring_fuzzkit_init(&k, data + (size > 0), size - (size > 0),
 			   &h.c.be.core.l, SRING_FUZZKIT_PEER_IS_FRONT,
-			   h.mem, FRAMES * PG); /* all guest memory: the peer's */
+			   h.mem, FRAMES * PG); /* the peer owns all of it */
 	sring_fuzzkit_run(&k, step, &h);
 	harness_end(&h); /* in-flight I/O completes; checked; freed */
 	return 0;

@@ -14,11 +14,15 @@
  */
 #include "bench.h"
 
-#define RING_NAME "seq"
 #define RING_HAS_EVENTS 0
 
 #ifndef SEQ_STRIDE
 #define SEQ_STRIDE 128
+#endif
+#if SEQ_STRIDE == 128
+#define RING_NAME "seq"
+#else
+#define RING_NAME "seq72"
 #endif
 
 struct idx_line {

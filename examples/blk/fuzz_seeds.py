@@ -81,6 +81,14 @@ SEEDS = {
     "seed-indirect": bytes([0]) + poke(
         4 * 4096, seg(1) + seg(2) + seg(5) + seg(6, 1, 6)) + publish(
         indirect(READ, 0x5555, 24, 4, [3])) + NOTIFY,
+    # An indirect write of 24 segments (more than a direct request can
+    # carry), x86_32-abi, asynchronous.
+    "seed-indirect-24": bytes([9]) + b"".join(
+        poke(4 * 4096 + 16 * i, seg(1 + i % 8, 0, 3) + seg(9 + i % 8, 4, 5))
+        for i in range(12)) + bytes([3, 1]) + (
+        struct.pack("<BBHIIIIHH", INDIRECT, WRITE, 24, 0x5556, 0, 40, 0, 0,
+                    0) + struct.pack("<I", 3)).ljust(108, b"\0") +
+    NOTIFY + NOTIFY,
     # The same format, x86_32-abi (108-byte slots).
     "seed-read-x86_32": bytes([1]) + publish(
         rw(READ, 0x6666, 8, [seg(1), seg(2)], abi32=True),

@@ -27,7 +27,8 @@
  *    but reads on a read-only disk;
  *  - every answer is for a request taken and not yet answered, with its
  *    id, the operation it must carry, a known status and zeroed padding;
- *    an OKAY is an I/O done (or a discard), every I/O done is an OKAY;
+ *    an OKAY is an I/O done (or a discard), every I/O done is an OKAY,
+ *    every I/O failed an ERROR;
  *    refusals are answered at once, synchronous I/O too, asynchronous I/O
  *    when it completes; answers are pushed; the back end's in-flight
  *    count is the harness's;
@@ -38,7 +39,8 @@
  *
  * Input: one byte of configuration (bit 0 x86_32-abi, bit 1 read-only,
  * bit 2 4 KiB logical blocks, bit 3 asynchronous I/O, bit 4 completions
- * in reverse order), then the kit's script (sring_fuzzkit.h).
+ * in reverse order, bit 5 I/O ending in the last 4 KiB of the disk fails),
+ * then the kit's script (sring_fuzzkit.h).
  * -DBLKBACK_TRUST_NR_SEGMENTS builds the planted bug of blkback_core.c.
  */
 #define _GNU_SOURCE
@@ -89,7 +91,7 @@ const char *blk_prog = "blkback_fuzzer";
 struct taken {
 	uint64_t id;
 	uint8_t op;     /* the operation its answer must carry */
-	uint8_t io;     /* submitted as I/O: its answer must be OKAY */
+	uint8_t io;     /* submitted as I/O: 1 OKAY, 2 failed (ERROR) */
 	sring_idx_t idx;
 };
 
@@ -99,7 +101,7 @@ struct harness {
 	struct shm_foreign f;
 	struct sring_blkif_geometry geo;
 	struct blkback_conn c;
-	int abi, async, lifo;
+	int abi, async, lifo, bad; /* bad: the last 4 KiB fail I/O */
 	/* What is granted during this kick, and what the request being
 	 * handled mapped (1 to read, 2 to write). */
 	uint8_t perm[FRAMES], mapped[FRAMES];
@@ -184,15 +186,16 @@ static void check_answers(struct harness *h)
 			const struct taken *t = &h->out[i];
 
 			if (t->id == id && t->op == a[8] &&
-			    (t->io ? st == SRING_BLKIF_RSP_OKAY
-				   : (st != SRING_BLKIF_RSP_OKAY ||
-				      t->op == SRING_BLKIF_OP_DISCARD)))
+			    (t->io == 1 ? st == SRING_BLKIF_RSP_OKAY
+			     : t->io == 2 ? st == SRING_BLKIF_RSP_ERROR
+					  : (st != SRING_BLKIF_RSP_OKAY ||
+					     t->op == SRING_BLKIF_OP_DISCARD)))
 				break;
 			ensure(h->async, "answer out of order");
 		}
 		ensure(i < h->nout, "answer for no request taken, or with "
-		       "the wrong operation, or OKAY without the I/O, or I/O "
-		       "answered as an error");
+		       "the wrong operation, or OKAY without the I/O, or its "
+		       "status not the I/O's");
 		memmove(&h->out[i], &h->out[i + 1],
 			(h->nout - i - 1) * sizeof(h->out[0]));
 		h->nout--;
@@ -217,7 +220,6 @@ static void submit(void *arg, struct blkback_io *io)
 	       "I/O under another request's id or operation");
 	ensure(!h->geo.read_only || io->op == SRING_BLKIF_OP_READ,
 	       "write to a read-only disk");
-	t->io = 1;
 	for (i = 0; i < io->niov; i++) {
 		uint8_t *p = io->iov[i].iov_base;
 		size_t n = io->iov[i].iov_len, fr = (size_t)(p - h->mem) / PG;
@@ -248,7 +250,12 @@ static void submit(void *arg, struct blkback_io *io)
 		       "discard past the end of the disk");
 		memset(h->disk + io->offset, 0, io->length);
 	}
-	io->failed = 0;
+	/* A bad block: the I/O fails (a read may have landed partly). */
+	io->failed = h->bad && ((io->niov && pos > DISK_BYTES - PG) ||
+				(io->length && io->offset + io->length >
+						       DISK_BYTES - PG))
+			     ? EIO : 0;
+	t->io = io->failed ? 2 : 1;
 	if (!h->async) {
 		blkback_io_done(io);
 		return;
@@ -371,6 +378,7 @@ static void harness_init(struct harness *h, uint8_t cfg)
 	h->abi = (cfg & 1) ? SRING_BLKIF_ABI_X86_32 : SRING_BLKIF_ABI_64;
 	h->async = (cfg & 8) != 0;
 	h->lifo = (cfg & 16) != 0;
+	h->bad = (cfg & 32) != 0;
 	h->mem = calloc(FRAMES, PG); /* exact size: ASan sees any overrun */
 	h->disk = calloc(1, DISK_BYTES);
 	if (!h->mem || !h->disk)

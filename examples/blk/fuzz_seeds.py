@@ -129,6 +129,14 @@ SEEDS = {
         rw(READ, 0xe004, 200, [seg(2)]), rw(FLUSH, 0xe005, 0, [])) +
     NOTIFY + NOTIFY + poke(4 * 4096, seg(1) + seg(2)) + publish(
         indirect(WRITE, 0xe006, 24, 2, [3])) + NOTIFY + NOTIFY,
+    # Bad blocks (bit 5): I/O ending in the last 4 KiB fails, answered
+    # ERROR; synchronous and asynchronous.
+    "seed-bad-block": bytes([32]) + publish(
+        rw(READ, 0xf100, 120, [seg(1)]), rw(WRITE, 0xf101, 112, [seg(9)]),
+        rw(READ, 0xf102, 104, [seg(2)]), discard(0xf103, 112, 16)) + NOTIFY,
+    "seed-bad-block-async": bytes([40]) + publish(
+        rw(READ, 0xf200, 120, [seg(1)]), rw(READ, 0xf201, 0, [seg(2)])) +
+    NOTIFY + NOTIFY,
     # I/O in flight when the ring breaks: its completion must not answer.
     "seed-async-jump": bytes([8]) + publish(
         rw(READ, 0xf000, 0, [seg(1)]), rw(WRITE, 0xf001, 8, [seg(2)])) +

@@ -91,7 +91,9 @@ const char *blk_prog = "blkback_fuzzer";
 struct taken {
 	uint64_t id;
 	uint8_t op;     /* the operation its answer must carry */
-	uint8_t io;     /* submitted as I/O: 1 OKAY, 2 failed (ERROR) */
+	uint8_t io;     /* 0 no I/O (refused, or an empty discard), 1 I/O in
+			   flight (no answer yet), 2 I/O completed */
+	int16_t st;     /* io == 2: the status its answer must carry */
 	sring_idx_t idx;
 };
 
@@ -112,6 +114,7 @@ struct harness {
 	struct taken out[2 * SLOTS];
 	unsigned int nout;
 	struct blkback_io *pend[2 * SLOTS]; /* asynchronous I/O in flight */
+	sring_idx_t pend_idx[2 * SLOTS];    /* ... and whose it is */
 	unsigned int npend;
 };
 
@@ -185,11 +188,10 @@ static void check_answers(struct harness *h)
 		for (i = 0; i < h->nout; i++) {
 			const struct taken *t = &h->out[i];
 
-			if (t->id == id && t->op == a[8] &&
-			    (t->io == 1 ? st == SRING_BLKIF_RSP_OKAY
-			     : t->io == 2 ? st == SRING_BLKIF_RSP_ERROR
-					  : (st != SRING_BLKIF_RSP_OKAY ||
-					     t->op == SRING_BLKIF_OP_DISCARD)))
+			if (t->id == id && t->op == a[8] && t->io != 1 &&
+			    (t->io == 2 ? st == t->st
+					: (st != SRING_BLKIF_RSP_OKAY ||
+					   t->op == SRING_BLKIF_OP_DISCARD)))
 				break;
 			ensure(h->async, "answer out of order");
 		}
@@ -255,12 +257,16 @@ static void submit(void *arg, struct blkback_io *io)
 				(io->length && io->offset + io->length >
 						       DISK_BYTES - PG))
 			     ? EIO : 0;
-	t->io = io->failed ? 2 : 1;
+	t->io = 1;
 	if (!h->async) {
+		t->io = 2;
+		t->st = io->failed ? SRING_BLKIF_RSP_ERROR
+				   : SRING_BLKIF_RSP_OKAY;
 		blkback_io_done(io);
 		return;
 	}
 	ensure(h->npend < 2 * SLOTS, "more I/O in flight than requests");
+	h->pend_idx[h->npend] = t->idx;
 	h->pend[h->npend++] = io;
 }
 
@@ -270,10 +276,22 @@ static void complete(struct harness *h, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		blkback_io_done(h->pend[h->lifo ? n - 1 - i : i]);
+	for (i = 0; i < n; i++) {
+		unsigned int j = h->lifo ? n - 1 - i : i, k;
+
+		for (k = 0; k < h->nout && h->out[k].idx != h->pend_idx[j];)
+			k++;
+		ensure(k < h->nout && h->out[k].io == 1,
+		       "I/O in flight for a request answered");
+		h->out[k].io = 2;
+		h->out[k].st = h->pend[j]->failed ? SRING_BLKIF_RSP_ERROR
+						  : SRING_BLKIF_RSP_OKAY;
+		blkback_io_done(h->pend[j]);
+	}
 	h->npend -= n;
 	memmove(h->pend, h->pend + n, h->npend * sizeof(h->pend[0]));
+	memmove(h->pend_idx, h->pend_idx + n,
+		h->npend * sizeof(h->pend_idx[0]));
 	blkback_conn_push(&h->c);
 }
 
@@ -314,7 +332,7 @@ static void check_after(struct harness *h, sring_idx_t rsp_before)
 	check_answers(h);
 	ensure(h->c.inflight == h->npend, "in-flight count is wrong");
 	for (i = 0; i < h->nout; i++)
-		ensure(h->out[i].io && h->async,
+		ensure(h->out[i].io == 1 && h->async,
 		       "a request taken was not answered at once");
 	ensure(h->nout == h->npend || h->c.dead,
 	       "a request taken was not answered at once");

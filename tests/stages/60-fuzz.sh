@@ -38,45 +38,45 @@ while read -r t src; do
 	grep -E "cov:" "$d/log.txt" | tail -1
 done <"$b/fuzz/targets.txt"
 
+# planted NAME MACRO SOURCE EXPECT SEED...: SOURCE built with its planted
+# bug (-DMACRO) must crash within 60 s from the SEED inputs, with a
+# sanitizer report matching the extended regex EXPECT.
+planted() {
+	local name=$1 macro=$2 src=$3 expect=$4 d=$b/smoke/$1-bug
+	shift 4
+	echo "--- $name with $macro: must crash"
+	mkdir -p "$d/corpus"
+	cp "$@" "$d/corpus/"
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -D"$macro" -D_DEFAULT_SOURCE \
+		-I"$root/include" -I"$root/examples/fuzzkit" "$src" \
+		-o "$d/${name}_bug_fuzzer"
+	if "$d/${name}_bug_fuzzer" -max_total_time=60 -artifact_prefix="$d/" \
+		"$d/corpus" >"$d/log.txt" 2>&1; then
+		echo "FAIL: the planted $name bug was not found in 60 s"
+		exit 1
+	fi
+	grep -m1 -E "$expect" "$d/log.txt" || {
+		tail -20 "$d/log.txt"
+		echo "FAIL: $name crashed, but not as expected"
+		exit 1
+	}
+	echo "planted $name bug found"
+}
+
 # The toolkit must find the planted bug (trusting the peer's length).
-echo "--- fuzzkit demo with DEMO_TRUST_LEN: must crash"
-d=$b/smoke/demo-bug
-mkdir -p "$d/corpus"
-cp "$root/fuzz/corpus/fuzzkit_demo/"* "$d/corpus/"
-clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-DDEMO_TRUST_LEN -I"$root/include" -I"$root/examples/fuzzkit" \
-	"$root/examples/fuzzkit/fuzz_demo_backend.c" -o "$d/demo_bug_fuzzer"
-if "$d/demo_bug_fuzzer" -max_total_time=60 -artifact_prefix="$d/" \
-	"$d/corpus" >"$d/log.txt" 2>&1; then
-	echo "FAIL: the planted bug was not found in 60 s"
-	exit 1
-fi
-grep -m1 -E "ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer)|runtime error" \
-	"$d/log.txt" || { tail -20 "$d/log.txt"; echo "FAIL: crashed, but not as expected"; exit 1; }
-echo "planted bug found"
+planted demo DEMO_TRUST_LEN "$root/examples/fuzzkit/fuzz_demo_backend.c" \
+	"ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer)|runtime error" \
+	"$root/fuzz/corpus/fuzzkit_demo/"*
 
 # The same on the example block back end: blkback_core.c built with its
 # planted bug (BLKBACK_TRUST_NR_SEGMENTS: indirect segments copied into a
 # buffer sized for a direct request's 11) must be caught, starting from a
 # valid 4-segment indirect request and a read (seconds, usually).
-echo "--- blkback with BLKBACK_TRUST_NR_SEGMENTS: must crash"
-d=$b/smoke/blkback-bug
-mkdir -p "$d/corpus"
-cp "$root/fuzz/corpus/blkback/seed-indirect" \
-	"$root/fuzz/corpus/blkback/seed-read" "$d/corpus/"
-clang -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -DBLKBACK_TRUST_NR_SEGMENTS \
-	-D_DEFAULT_SOURCE -I"$root/include" -I"$root/examples/fuzzkit" \
-	"$root/examples/blk/fuzz_blkback.c" -o "$d/blkback_bug_fuzzer"
-if "$d/blkback_bug_fuzzer" -max_total_time=60 -artifact_prefix="$d/" \
-	"$d/corpus" >"$d/log.txt" 2>&1; then
-	echo "FAIL: the planted blkback bug was not found in 60 s"
-	exit 1
-fi
-grep -m1 -E "ERROR: AddressSanitizer: heap-buffer-overflow" \
-	"$d/log.txt" || { tail -20 "$d/log.txt"
-	echo "FAIL: blkback crashed, but not as expected"; exit 1; }
-echo "planted blkback bug found"
+planted blkback BLKBACK_TRUST_NR_SEGMENTS "$root/examples/blk/fuzz_blkback.c" \
+	"ERROR: AddressSanitizer: heap-buffer-overflow" \
+	"$root/fuzz/corpus/blkback/seed-indirect" \
+	"$root/fuzz/corpus/blkback/seed-read"
 
 # AFL++: build every target; run one briefly.
 if command -v afl-clang-fast >/dev/null; then

@@ -90,6 +90,17 @@
 #define SRINGI_UNUSED
 #endif
 
+/*
+ * Storage class of rare paths kept out of line: the reserve paths' checks
+ * would otherwise make the compiler save registers on every call, hit or
+ * not. (Not "inline": GCC warns about noinline on an inline function.)
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define SRINGI_COLD static __attribute__((__noinline__, __cold__, __unused__))
+#else
+#define SRINGI_COLD SRING_INLINE
+#endif
+
 #define SRINGI_CAT2(a, b) a##b
 #define SRINGI_CAT(a, b) SRINGI_CAT2(a, b)
 
@@ -707,7 +718,8 @@ struct sring_front {
 	struct sring_stats stats;
 	uint32_t push_every;       /* publish policy: 0, or every k slots */
 	int notify_pending;        /* a policy push said "notify" */
-	uint32_t slow;             /* nonzero: broken, policy or pending set */
+	uint32_t slow;             /* nonzero: broken or a notify pending */
+	sring_idx_t req_trap;      /* get_request stops here to check */
 };
 
 /* Back end private state. Never place this in shared memory. */
@@ -724,6 +736,7 @@ struct sring_back {
 	uint32_t push_every;
 	int notify_pending;
 	uint32_t slow;
+	sring_idx_t rsp_trap;      /* get_response stops here to check */
 };
 
 /* ---------------------------------------------------------------------
@@ -937,6 +950,7 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
 	f->push_every = 0;
 	f->notify_pending = 0;
 	f->slow = (uint32_t)!ok;
+	f->req_trap = idx;
 	return f->broken;
 }
 
@@ -970,6 +984,7 @@ SRING_INLINE int sring_back_attach(struct sring_back *b,
 	b->push_every = 0;
 	b->notify_pending = 0;
 	b->slow = (uint32_t)!ok;
+	b->rsp_trap = idx;
 	return b->broken;
 }
 
@@ -993,26 +1008,83 @@ SRING_INLINE int sring_back_broken(const struct sring_back *b)
 }
 
 /*
- * ->slow sums up the rare states (latched, a publish policy, a pending
- * "notify"), so the reserve and push paths test one word, not three.
- * Recomputed wherever one of them changes.
+ * Two private shortcuts keep the per-item paths to one comparison each:
+ *
+ * ->req_trap / ->rsp_trap: the index at which get_request/get_response
+ * leave their fast path to check everything (broken, full or nothing
+ * owed, the publish policy). It is recomputed there, never later than
+ * the first index that needs a check; the values it depends on (our
+ * consumer index, what we published) only move so as to make it early,
+ * never late, so nothing else has to update it. A latched ring sets it
+ * to the next index: every reserve stops.
+ *
+ * ->slow: nonzero when latched or a policy push left a "notify" for the
+ * next explicit push; the pushes test it.
+ *
+ * And a latched ring sets the consumer's snapshot (avail) to its
+ * consumer index, so the copy paths' "snapshot used up?" test sends it to
+ * the refresh path, which tests the latch before any shared access.
  */
 SRING_INLINE void sringi_front_slow(struct sring_front *f)
 {
-	f->slow = (uint32_t)(f->broken != 0) | (uint32_t)(f->push_every != 0) |
+	f->slow = (uint32_t)(f->broken != 0) |
 		  (uint32_t)(f->notify_pending != 0);
 }
 
 SRING_INLINE void sringi_back_slow(struct sring_back *b)
 {
-	b->slow = (uint32_t)(b->broken != 0) | (uint32_t)(b->push_every != 0) |
+	b->slow = (uint32_t)(b->broken != 0) |
 		  (uint32_t)(b->notify_pending != 0);
+}
+
+/* Distance to the next policy push from index i (0 if due now). */
+SRING_INLINE uint32_t sringi_policy_due(uint32_t every, sring_idx_t i,
+					sring_idx_t pub)
+{
+	uint32_t since = i - pub;
+
+	return since >= every ? 0u : every - since;
+}
+
+SRING_INLINE void sringi_front_retrap(struct sring_front *f)
+{
+	sring_idx_t i = f->req_prod_pvt;
+	uint32_t d = f->l.nr_ents - (i - f->rsp_cons); /* free slots */
+
+	if (f->push_every != 0) {
+		uint32_t due = sringi_policy_due(f->push_every, i, f->req_pub);
+
+		if (due < d)
+			d = due;
+	}
+	f->req_trap = f->broken ? i : i + d;
+}
+
+/*
+ * The back's trap covers only the latch and the policy: a back end
+ * usually answers each request as it takes it, so "responses owed"
+ * would be 1 at every reserve; that bound is its own comparison.
+ */
+SRING_INLINE void sringi_back_retrap(struct sring_back *b)
+{
+	sring_idx_t i = b->rsp_prod_pvt;
+	uint32_t d = 0x80000000u; /* no reason to stop before then */
+
+	if (b->push_every != 0) {
+		uint32_t due = sringi_policy_due(b->push_every, i, b->rsp_pub);
+
+		if (due < d)
+			d = due;
+	}
+	b->rsp_trap = b->broken ? i : i + d;
 }
 
 SRING_INLINE int sringi_front_break(struct sring_front *f)
 {
 	f->broken = SRING_EPROTO;
 	f->slow = 1;
+	f->req_trap = f->req_prod_pvt;
+	f->rsp_avail = f->rsp_cons;
 	SRINGI_STAT(f, violations);
 	return SRING_EPROTO;
 }
@@ -1021,6 +1093,8 @@ SRING_INLINE int sringi_back_break(struct sring_back *b)
 {
 	b->broken = SRING_EPROTO;
 	b->slow = 1;
+	b->rsp_trap = b->rsp_prod_pvt;
+	b->req_avail = b->req_cons;
 	SRINGI_STAT(b, violations);
 	return SRING_EPROTO;
 }
@@ -1074,27 +1148,34 @@ SRING_INLINE int sring_front_full(const struct sring_front *f)
  */
 SRING_INLINE int sring_front_push_requests(struct sring_front *f);
 
+/* At the trap: 0 if slot req_prod_pvt may be handed out, else 1. */
+SRINGI_COLD int sringi_front_reserve_check(struct sring_front *f)
+{
+	sring_idx_t i = f->req_prod_pvt;
+
+	if (f->broken)
+		return 1;
+	if (i - f->rsp_cons >= f->l.nr_ents) {
+		SRINGI_STAT(f, full_stalls);
+		return 1;
+	}
+	/* Publish policy: the slots handed out before this one are filled. */
+	if (f->push_every != 0 && i - f->req_pub >= f->push_every) {
+		int rc = sring_front_push_requests(f);
+
+		f->notify_pending = rc;
+		sringi_front_slow(f);
+	}
+	sringi_front_retrap(f); /* past i: a slot is free, no push due */
+	return 0;
+}
+
 SRING_INLINE void *sring_front_get_request(struct sring_front *f)
 {
 	sring_idx_t i = f->req_prod_pvt;
-	int full = i - f->rsp_cons >= f->l.nr_ents;
 
-	if (SRING_UNLIKELY(f->slow)) {
-		if (f->broken)
-			return NULL;
-		/* Publish policy: the slots handed out before are filled. */
-		if (!full && f->push_every != 0 &&
-		    i - f->req_pub >= f->push_every) {
-			int rc = sring_front_push_requests(f);
-
-			f->notify_pending = rc;
-			sringi_front_slow(f);
-		}
-	}
-	if (SRING_UNLIKELY(full)) {
-		SRINGI_STAT(f, full_stalls);
+	if (SRING_UNLIKELY(i == f->req_trap) && sringi_front_reserve_check(f))
 		return NULL;
-	}
 	f->req_prod_pvt = i + 1u;
 	return f->l.req_slots + (size_t)(i & f->mask) * f->l.req_stride;
 }
@@ -1188,7 +1269,7 @@ SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 SRING_INLINE void sring_front_set_publish(struct sring_front *f, uint32_t k)
 {
 	f->push_every = k;
-	sringi_front_slow(f);
+	sringi_front_retrap(f);
 }
 
 /**
@@ -1226,10 +1307,12 @@ SRING_INLINE int sringi_front_copy_response_n(struct sring_front *f,
 	sring_idx_t i = f->rsp_cons;
 
 	SRING_ASSERT(size == f->l.rsp_size || f->broken);
-	if (SRING_UNLIKELY(f->broken))
-		return f->broken;
-	if (i == f->rsp_avail) {
-		int n = sringi_front_refresh(f);
+	if (i == f->rsp_avail) { /* always so once latched: see _break */
+		int n;
+
+		if (SRING_UNLIKELY(f->broken))
+			return f->broken;
+		n = sringi_front_refresh(f);
 
 		if (n <= 0)
 			return n < 0 ? n : SRING_EMPTY;
@@ -1397,10 +1480,12 @@ SRING_INLINE int sringi_back_copy_request_n(struct sring_back *b, void *req,
 	sring_idx_t i = b->req_cons;
 
 	SRING_ASSERT(size == b->l.req_size || b->broken);
-	if (SRING_UNLIKELY(b->broken))
-		return b->broken;
-	if (i == b->req_avail) {
-		int n = sringi_back_refresh(b);
+	if (i == b->req_avail) { /* always so once latched: see _break */
+		int n;
+
+		if (SRING_UNLIKELY(b->broken))
+			return b->broken;
+		n = sringi_back_refresh(b);
 
 		if (n <= 0)
 			return n < 0 ? n : SRING_EMPTY;
@@ -1470,28 +1555,36 @@ SRING_INLINE uint32_t sring_back_owed_responses(const struct sring_back *b)
  */
 SRING_INLINE int sring_back_push_responses(struct sring_back *b);
 
+/* At the trap or with none owed: 0 if the slot may be handed out. */
+SRINGI_COLD int sringi_back_reserve_check(struct sring_back *b)
+{
+	sring_idx_t i = b->rsp_prod_pvt;
+
+	if (b->broken)
+		return 1;
+	if (i == b->req_cons) {
+		SRING_ASSERT(!"sring: response slot reserved with none owed");
+		SRINGI_STAT(b, full_stalls);
+		return 1;
+	}
+	/* Publish policy, as in sring_front_get_request(). */
+	if (b->push_every != 0 && i - b->rsp_pub >= b->push_every) {
+		int rc = sring_back_push_responses(b);
+
+		b->notify_pending = rc;
+		sringi_back_slow(b);
+	}
+	sringi_back_retrap(b); /* past i: no push due */
+	return 0;
+}
+
 SRING_INLINE void *sring_back_get_response(struct sring_back *b)
 {
 	sring_idx_t i = b->rsp_prod_pvt;
-	int none = i == b->req_cons;
 
-	if (SRING_UNLIKELY(b->slow)) {
-		if (b->broken)
-			return NULL;
-		/* Publish policy, as in sring_front_get_request(). */
-		if (!none && b->push_every != 0 &&
-		    i - b->rsp_pub >= b->push_every) {
-			int rc = sring_back_push_responses(b);
-
-			b->notify_pending = rc;
-			sringi_back_slow(b);
-		}
-	}
-	if (SRING_UNLIKELY(none)) {
-		SRING_ASSERT(!"sring: response slot reserved with none owed");
-		SRINGI_STAT(b, full_stalls);
+	if (SRING_UNLIKELY(i == b->rsp_trap || i == b->req_cons) &&
+	    sringi_back_reserve_check(b))
 		return NULL;
-	}
 	b->rsp_prod_pvt = i + 1u;
 	return b->l.rsp_slots + (size_t)(i & b->mask) * b->l.rsp_stride;
 }
@@ -1567,7 +1660,7 @@ SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 SRING_INLINE void sring_back_set_publish(struct sring_back *b, uint32_t k)
 {
 	b->push_every = k;
-	sringi_back_slow(b);
+	sringi_back_retrap(b);
 }
 
 /**

@@ -585,6 +585,47 @@ static void test_get_response_none_owed_asserts(void **state)
 	memset(&rsp, 0, sizeof(rsp));
 	expect_assert_failure(t_back_get_response(&p->b));
 	expect_assert_failure(t_back_put_response(&p->b, &rsp));
+	/* Also after traffic, when the reserve path is past its first call. */
+	{
+		uint64_t id = 1;
+
+		roundtrip_n(p, &id, 3);
+	}
+	expect_assert_failure(t_back_get_response(&p->b));
+	expect_assert_failure(t_back_put_response(&p->b, &rsp));
+	assert_int_equal(sring_back_owed_responses(&p->b.core), 0);
+	pair_free(p);
+}
+
+/*
+ * A publish policy set after the ring is in use applies from the next
+ * reserve: with k = 2, the third reserve publishes the two before it.
+ */
+static void test_publish_policy_set_midway(void **state)
+{
+	struct pair *p = pair_new(4096);
+	struct t_req req = mkreq(1);
+	struct t_rsp rsp;
+	int i;
+
+	(void)state;
+	memset(&rsp, 0, sizeof(rsp));
+	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	t_front_set_publish(&p->f, 2);
+	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	assert_int_equal(p->s->hdr.req_prod, 0);
+	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	assert_int_equal(p->s->hdr.req_prod, 2);
+	t_front_push_requests(&p->f);
+	assert_int_equal(p->s->hdr.req_prod, 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
+	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	t_back_set_publish(&p->b, 2);
+	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	assert_int_equal(p->s->hdr.rsp_prod, 0);
+	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	assert_int_equal(p->s->hdr.rsp_prod, 2);
 	pair_free(p);
 }
 
@@ -793,6 +834,47 @@ static void test_hostile_rsp_prod(void **state)
 	}
 }
 
+/*
+ * Once latched, neither side hands out what it validated before the
+ * violation: a snapshot of three, one consumed, then a wild index.
+ */
+static void test_hostile_latch_drops_validated_snapshot(void **state)
+{
+	struct pair *p = pair_new(SMALL_BYTES);
+	struct t_req req = mkreq(1);
+	struct t_rsp rsp;
+	int i;
+
+	(void)state;
+	memset(&rsp, 0, sizeof(rsp));
+	for (i = 0; i < 6; i++)
+		assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	t_front_push_requests(&p->f);
+	assert_int_equal(t_back_unconsumed_requests(&p->b), 6);
+	assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
+	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
+	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
+	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	t_back_push_responses(&p->b);
+	assert_int_equal(t_front_unconsumed_responses(&p->f), 3);
+	assert_int_equal(t_front_copy_response(&p->f, &rsp), SRING_OK);
+	/* Front: rsp_prod far ahead; the two validated responses are lost. */
+	p->s->hdr.rsp_prod = 0x1000;
+	assert_int_equal(t_front_unconsumed_responses(&p->f), SRING_EPROTO);
+	assert_int_equal(t_front_copy_response(&p->f, &rsp), SRING_EPROTO);
+	assert_int_equal(t_front_copy_responses(&p->f, &rsp, 1), SRING_EPROTO);
+	assert_null(t_front_get_request(&p->f));
+	/* Back: three requests still validated, then req_prod far ahead. */
+	p->s->hdr.req_prod = 0x1000;
+	assert_int_equal(t_back_unconsumed_requests(&p->b), SRING_EPROTO);
+	assert_int_equal(t_back_copy_request(&p->b, &req), SRING_EPROTO);
+	assert_int_equal(t_back_copy_requests(&p->b, &req, 1), SRING_EPROTO);
+	assert_null(t_back_get_response(&p->b));
+	pair_free(p);
+}
+
 /* A producer index that moves backwards, even within range, is caught. */
 static void test_hostile_prod_goes_backwards(void **state)
 {
@@ -887,6 +969,8 @@ int main(void)
 		cmocka_unit_test(test_hostile_req_prod_every_entry_point),
 		cmocka_unit_test(test_hostile_rsp_prod),
 		cmocka_unit_test(test_hostile_prod_goes_backwards),
+		cmocka_unit_test(test_hostile_latch_drops_validated_snapshot),
+		cmocka_unit_test(test_publish_policy_set_midway),
 		cmocka_unit_test(test_hostile_event_words),
 		cmocka_unit_test(test_copy_is_private),
 	};

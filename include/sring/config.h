@@ -65,6 +65,17 @@
 #define SRINGI_UNUSED
 #endif
 
+/*
+ * Storage class of rare paths kept out of line: the reserve paths' checks
+ * would otherwise make the compiler save registers on every call, hit or
+ * not. (Not "inline": GCC warns about noinline on an inline function.)
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define SRINGI_COLD static __attribute__((__noinline__, __cold__, __unused__))
+#else
+#define SRINGI_COLD SRING_INLINE
+#endif
+
 #define SRINGI_CAT2(a, b) a##b
 #define SRINGI_CAT(a, b) SRINGI_CAT2(a, b)
 

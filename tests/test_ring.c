@@ -875,6 +875,30 @@ static void test_hostile_latch_drops_validated_snapshot(void **state)
 	pair_free(p);
 }
 
+/*
+ * A front that latches with requests filled but not yet published, and a
+ * policy "notify" still to be returned, publishes nothing afterwards and
+ * asks for no notification.
+ */
+static void test_hostile_latch_publishes_nothing_pending(void **state)
+{
+	struct pair *p = pair_new(SMALL_BYTES);
+	struct t_req req = mkreq(1);
+
+	(void)state;
+	t_front_set_publish(&p->f, 1);
+	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	/* The policy publishes request 0 at the next reserve; req_event is
+	 * 1, so that push says "notify" and keeps it for the explicit push. */
+	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	assert_int_equal(p->s->hdr.req_prod, 1);
+	p->s->hdr.rsp_prod = 0x1000;
+	assert_int_equal(t_front_unconsumed_responses(&p->f), SRING_EPROTO);
+	assert_int_equal(t_front_push_requests(&p->f), 0);
+	assert_int_equal(p->s->hdr.req_prod, 1);
+	pair_free(p);
+}
+
 /* A producer index that moves backwards, even within range, is caught. */
 static void test_hostile_prod_goes_backwards(void **state)
 {
@@ -970,6 +994,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_rsp_prod),
 		cmocka_unit_test(test_hostile_prod_goes_backwards),
 		cmocka_unit_test(test_hostile_latch_drops_validated_snapshot),
+		cmocka_unit_test(test_hostile_latch_publishes_nothing_pending),
 		cmocka_unit_test(test_publish_policy_set_midway),
 		cmocka_unit_test(test_hostile_event_words),
 		cmocka_unit_test(test_copy_is_private),

@@ -205,7 +205,6 @@ struct sring_front {
 	struct sring_stats stats;
 	uint32_t push_every;       /* publish policy: 0, or every k slots */
 	int notify_pending;        /* a policy push said "notify" */
-	uint32_t slow;             /* nonzero: broken or a notify pending */
 	sring_idx_t req_trap;      /* get_request stops here to check */
 };
 
@@ -222,7 +221,6 @@ struct sring_back {
 	struct sring_stats stats;
 	uint32_t push_every;
 	int notify_pending;
-	uint32_t slow;
 	sring_idx_t rsp_trap;      /* get_response stops here to check */
 };
 
@@ -436,7 +434,6 @@ SRING_INLINE int sring_front_attach(struct sring_front *f,
 	sringi_stats_clear(&f->stats);
 	f->push_every = 0;
 	f->notify_pending = 0;
-	f->slow = (uint32_t)!ok;
 	f->req_trap = idx;
 	return f->broken;
 }
@@ -470,7 +467,6 @@ SRING_INLINE int sring_back_attach(struct sring_back *b,
 	sringi_stats_clear(&b->stats);
 	b->push_every = 0;
 	b->notify_pending = 0;
-	b->slow = (uint32_t)!ok;
 	b->rsp_trap = idx;
 	return b->broken;
 }
@@ -495,56 +491,50 @@ SRING_INLINE int sring_back_broken(const struct sring_back *b)
 }
 
 /*
- * Two private shortcuts keep the per-item paths to one comparison each:
+ * Private shortcuts that keep the per-item paths to one comparison each.
  *
  * ->req_trap / ->rsp_trap: the index at which get_request/get_response
- * leave their fast path to check everything (broken, full or nothing
- * owed, the publish policy). It is recomputed there, never later than
- * the first index that needs a check; the values it depends on (our
- * consumer index, what we published) only move so as to make it early,
- * never late, so nothing else has to update it. A latched ring sets it
- * to the next index: every reserve stops.
+ * leave their fast path to check everything (broken, full, the publish
+ * policy). It is recomputed there, never later than the first index that
+ * needs a check; the values it depends on (our consumer index, what we
+ * published) only move so as to make it early, never late, so nothing
+ * else has to update it.
  *
- * ->slow: nonzero when latched or a policy push left a "notify" for the
- * next explicit push; the pushes test it.
- *
- * And a latched ring sets the consumer's snapshot (avail) to its
- * consumer index, so the copy paths' "snapshot used up?" test sends it to
- * the refresh path, which tests the latch before any shared access.
+ * Latching (sringi_*_break) makes every path find the latch through a
+ * test it makes anyway: the trap moves to the next index (every reserve
+ * stops), the consumer's snapshot (avail) to its consumer index (the copy
+ * paths' "snapshot used up?" test leads to the refresh path, which tests
+ * the latch before any shared access), and the published index to the
+ * private one, so a push finds nothing new and touches nothing; a pending
+ * policy "notify" is dropped (a broken ring asks for none).
  */
-SRING_INLINE void sringi_front_slow(struct sring_front *f)
-{
-	f->slow = (uint32_t)(f->broken != 0) |
-		  (uint32_t)(f->notify_pending != 0);
-}
 
-SRING_INLINE void sringi_back_slow(struct sring_back *b)
+/*
+ * The next trap from index i: at most room slots on, earlier if a policy
+ * of one push every `every` (0: none) falls due, at i itself if latched.
+ */
+SRING_INLINE sring_idx_t sringi_trap(sring_idx_t i, uint32_t room,
+				     uint32_t every, sring_idx_t pub,
+				     int broken)
 {
-	b->slow = (uint32_t)(b->broken != 0) |
-		  (uint32_t)(b->notify_pending != 0);
-}
+	if (broken)
+		return i;
+	if (every != 0) {
+		uint32_t since = i - pub;
+		uint32_t due = since >= every ? 0u : every - since;
 
-/* Distance to the next policy push from index i (0 if due now). */
-SRING_INLINE uint32_t sringi_policy_due(uint32_t every, sring_idx_t i,
-					sring_idx_t pub)
-{
-	uint32_t since = i - pub;
-
-	return since >= every ? 0u : every - since;
+		if (due < room)
+			room = due;
+	}
+	return i + room;
 }
 
 SRING_INLINE void sringi_front_retrap(struct sring_front *f)
 {
 	sring_idx_t i = f->req_prod_pvt;
-	uint32_t d = f->l.nr_ents - (i - f->rsp_cons); /* free slots */
 
-	if (f->push_every != 0) {
-		uint32_t due = sringi_policy_due(f->push_every, i, f->req_pub);
-
-		if (due < d)
-			d = due;
-	}
-	f->req_trap = f->broken ? i : i + d;
+	f->req_trap = sringi_trap(i, f->l.nr_ents - (i - f->rsp_cons),
+				  f->push_every, f->req_pub, f->broken);
 }
 
 /*
@@ -554,24 +544,17 @@ SRING_INLINE void sringi_front_retrap(struct sring_front *f)
  */
 SRING_INLINE void sringi_back_retrap(struct sring_back *b)
 {
-	sring_idx_t i = b->rsp_prod_pvt;
-	uint32_t d = 0x80000000u; /* no reason to stop before then */
-
-	if (b->push_every != 0) {
-		uint32_t due = sringi_policy_due(b->push_every, i, b->rsp_pub);
-
-		if (due < d)
-			d = due;
-	}
-	b->rsp_trap = b->broken ? i : i + d;
+	b->rsp_trap = sringi_trap(b->rsp_prod_pvt, 0x80000000u, b->push_every,
+				  b->rsp_pub, b->broken);
 }
 
 SRING_INLINE int sringi_front_break(struct sring_front *f)
 {
 	f->broken = SRING_EPROTO;
-	f->slow = 1;
 	f->req_trap = f->req_prod_pvt;
 	f->rsp_avail = f->rsp_cons;
+	f->req_pub = f->req_prod_pvt;
+	f->notify_pending = 0;
 	SRINGI_STAT(f, violations);
 	return SRING_EPROTO;
 }
@@ -579,9 +562,10 @@ SRING_INLINE int sringi_front_break(struct sring_front *f)
 SRING_INLINE int sringi_back_break(struct sring_back *b)
 {
 	b->broken = SRING_EPROTO;
-	b->slow = 1;
 	b->rsp_trap = b->rsp_prod_pvt;
 	b->req_avail = b->req_cons;
+	b->rsp_pub = b->rsp_prod_pvt;
+	b->notify_pending = 0;
 	SRINGI_STAT(b, violations);
 	return SRING_EPROTO;
 }
@@ -647,12 +631,8 @@ SRINGI_COLD int sringi_front_reserve_check(struct sring_front *f)
 		return 1;
 	}
 	/* Publish policy: the slots handed out before this one are filled. */
-	if (f->push_every != 0 && i - f->req_pub >= f->push_every) {
-		int rc = sring_front_push_requests(f);
-
-		f->notify_pending = rc;
-		sringi_front_slow(f);
-	}
+	if (f->push_every != 0 && i - f->req_pub >= f->push_every)
+		f->notify_pending = sring_front_push_requests(f);
 	sringi_front_retrap(f); /* past i: a slot is free, no push due */
 	return 0;
 }
@@ -726,18 +706,20 @@ SRING_INLINE int sringi_front_publish(struct sring_front *f)
 	return 0;
 }
 
+/* A policy push said "notify": publish, and say so. */
+SRINGI_COLD int sringi_front_push_pending(struct sring_front *f)
+{
+	f->notify_pending = 0;
+	(void)sringi_front_publish(f);
+	return 1;
+}
+
 SRING_INLINE int sring_front_push_requests(struct sring_front *f)
 {
-	int pending;
-
-	if (SRING_LIKELY(!f->slow))
+	/* Latched: nothing new to publish (see sringi_front_break()). */
+	if (SRING_LIKELY(!f->notify_pending))
 		return sringi_front_publish(f);
-	pending = f->notify_pending;
-	f->notify_pending = 0;
-	sringi_front_slow(f);
-	if (f->broken)
-		return 0;
-	return sringi_front_publish(f) | pending;
+	return sringi_front_push_pending(f);
 }
 
 /**
@@ -1055,12 +1037,8 @@ SRINGI_COLD int sringi_back_reserve_check(struct sring_back *b)
 		return 1;
 	}
 	/* Publish policy, as in sring_front_get_request(). */
-	if (b->push_every != 0 && i - b->rsp_pub >= b->push_every) {
-		int rc = sring_back_push_responses(b);
-
-		b->notify_pending = rc;
-		sringi_back_slow(b);
-	}
+	if (b->push_every != 0 && i - b->rsp_pub >= b->push_every)
+		b->notify_pending = sring_back_push_responses(b);
 	sringi_back_retrap(b); /* past i: no push due */
 	return 0;
 }
@@ -1129,18 +1107,20 @@ SRING_INLINE int sringi_back_publish(struct sring_back *b)
 	return 0;
 }
 
+/* A policy push said "notify": publish, and say so. */
+SRINGI_COLD int sringi_back_push_pending(struct sring_back *b)
+{
+	b->notify_pending = 0;
+	(void)sringi_back_publish(b);
+	return 1;
+}
+
 SRING_INLINE int sring_back_push_responses(struct sring_back *b)
 {
-	int pending;
-
-	if (SRING_LIKELY(!b->slow))
+	/* Latched: nothing new to publish (see sringi_back_break()). */
+	if (SRING_LIKELY(!b->notify_pending))
 		return sringi_back_publish(b);
-	pending = b->notify_pending;
-	b->notify_pending = 0;
-	sringi_back_slow(b);
-	if (b->broken)
-		return 0;
-	return sringi_back_publish(b) | pending;
+	return sringi_back_push_pending(b);
 }
 
 /* sring_back_set_publish() - as sring_front_set_publish(), responses. */

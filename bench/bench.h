@@ -84,6 +84,12 @@ struct bench_rsp {
 
 #define BENCH_LINE 64
 
+/* A 32-bit index word alone on its cache line (the reference rings). */
+struct bench_idx_line {
+	uint32_t v;
+	uint8_t pad[BENCH_LINE - 4];
+};
+
 /*
  * Each side's private state on lines of its own (128 bytes: the adjacent
  * line prefetcher pairs lines). Without it the two threads' private

@@ -11,12 +11,7 @@
 #define RING_NAME "ideal"
 #define RING_HAS_EVENTS 0
 
-struct idx_line {
-	uint32_t v;
-	uint8_t pad[BENCH_LINE - 4];
-};
-
-static struct idx_line *req_prod, *rsp_prod;
+static struct bench_idx_line *req_prod, *rsp_prod;
 static struct bench_req *reqs;
 static struct bench_rsp *rsps;
 static unsigned mask;
@@ -36,8 +31,8 @@ static int ring_setup(unsigned slots)
 	char *m = (char *)bench_alloc(2 * BENCH_LINE + slots *
 				      (sizeof(*reqs) + sizeof(*rsps)));
 
-	req_prod = (struct idx_line *)m;
-	rsp_prod = (struct idx_line *)(m + BENCH_LINE);
+	req_prod = (struct bench_idx_line *)m;
+	rsp_prod = (struct bench_idx_line *)(m + BENCH_LINE);
 	reqs = (struct bench_req *)(m + 2 * BENCH_LINE);
 	rsps = (struct bench_rsp *)(reqs + slots);
 	mask = slots - 1;

@@ -14,6 +14,9 @@
  */
 #include "bench.h"
 
+/* sring_need_event() and SRING_MB(): the same rule and fence as sring. */
+#include <sring/ring.h>
+
 #define RING_HAS_EVENTS 0
 
 #ifndef SEQ_STRIDE
@@ -24,11 +27,6 @@
 #else
 #define RING_NAME "seq72"
 #endif
-
-struct idx_line {
-	uint32_t v;
-	uint8_t pad[BENCH_LINE - 4];
-};
 
 struct req_slot {
 	uint32_t seq;
@@ -44,7 +42,7 @@ struct rsp_slot {
 	uint8_t tail[32 - 8 - sizeof(struct bench_rsp)];
 };
 
-static struct idx_line *req_prod, *rsp_prod, *req_event, *rsp_event;
+static struct bench_idx_line *req_prod, *rsp_prod, *req_event, *rsp_event;
 static struct req_slot *reqs;
 static struct rsp_slot *rsps;
 static unsigned mask;
@@ -65,10 +63,10 @@ static int ring_setup(unsigned slots)
 	char *m = (char *)bench_alloc(bytes);
 
 	memset(m, 0, bytes);
-	req_prod = (struct idx_line *)m;
-	rsp_prod = (struct idx_line *)(m + BENCH_LINE);
-	req_event = (struct idx_line *)(m + 2 * BENCH_LINE);
-	rsp_event = (struct idx_line *)(m + 3 * BENCH_LINE);
+	req_prod = (struct bench_idx_line *)m;
+	rsp_prod = (struct bench_idx_line *)(m + BENCH_LINE);
+	req_event = (struct bench_idx_line *)(m + 2 * BENCH_LINE);
+	rsp_event = (struct bench_idx_line *)(m + 3 * BENCH_LINE);
 	req_event->v = rsp_event->v = 1;
 	reqs = (struct req_slot *)(m + 4 * BENCH_LINE);
 	rsps = (struct rsp_slot *)(reqs + slots);
@@ -79,16 +77,6 @@ static int ring_setup(unsigned slots)
 static unsigned ring_capacity(void) { return mask + 1; }
 static int ring_publish_every(unsigned k) { (void)k; return 0; }
 static void ring_teardown(void) { free(req_prod); }
-
-static inline int need_event(uint32_t ev, uint32_t new_idx, uint32_t old)
-{
-	return (uint32_t)(new_idx - ev) < (uint32_t)(new_idx - old);
-}
-
-static inline void full_fence(void)
-{
-	__asm__ __volatile__("lock orl $0,(%%rsp)" ::: "memory", "cc");
-}
 
 BENCH_OP struct bench_req *fr_slot(void)
 {
@@ -112,8 +100,8 @@ BENCH_OP int fr_push(void)
 		return 0;
 	__atomic_store_n(&req_prod->v, f_prod_pvt, __ATOMIC_RELEASE);
 	f_pub = f_prod_pvt;
-	full_fence();
-	return need_event(__atomic_load_n(&req_event->v, __ATOMIC_RELAXED),
+	SRING_MB();
+	return sring_need_event(__atomic_load_n(&req_event->v, __ATOMIC_RELAXED),
 			  f_prod_pvt, old);
 }
 
@@ -163,8 +151,8 @@ BENCH_OP int bk_push(void)
 		return 0;
 	__atomic_store_n(&rsp_prod->v, b_prod_pvt, __ATOMIC_RELEASE);
 	b_pub = b_prod_pvt;
-	full_fence();
-	return need_event(__atomic_load_n(&rsp_event->v, __ATOMIC_RELAXED),
+	SRING_MB();
+	return sring_need_event(__atomic_load_n(&rsp_event->v, __ATOMIC_RELAXED),
 			  b_prod_pvt, old);
 }
 

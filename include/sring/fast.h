@@ -66,11 +66,7 @@ extern "C" {
 #define SRING_FAST_VERSION 2u
 #define SRING_FAST_ALIGN 64u
 
-/* Offsets of the fixed part (bytes). */
-#define SRING_FAST_OFF_REQ_PROD 64u
-#define SRING_FAST_OFF_RSP_PROD 128u
-#define SRING_FAST_OFF_REQ_EVENT 192u
-#define SRING_FAST_OFF_RSP_EVENT 256u
+/* Where the request slots start (the index words: the struct below). */
 #define SRING_FAST_OFF_SLOTS 320u
 
 /* The fixed 320 bytes before the request slots: five lines. */

@@ -2,7 +2,9 @@
 /*
  * The request/response ring, single-threaded: sizes, index arithmetic
  * across 2^32, fill levels, the notification rule, final checks,
- * moderation, and a hostile peer writing every shared field.
+ * moderation, and a hostile peer writing every shared field. Everything
+ * that is not about Xen's layout itself runs on both layouts (the fast
+ * layout's own offsets and header checks are in test_fast.c).
  */
 #include "sring_test.h"
 
@@ -41,40 +43,99 @@ SRING_DEFINE_RING_TYPES(o, struct o_req, struct o_rsp);
 typedef uint32_t shadow_one_page[SRING_CONST_RING_SIZE(t, 4096)];
 typedef uint32_t shadow_two_pages[SRING_CONST_RING_SIZE(t, 8192)];
 
+SRING_DEFINE_FAST_LAYOUT(t);
+
 #define SMALL_SLOTS 8u
-#define SMALL_BYTES (SRING_HEADER_SIZE + SMALL_SLOTS * sizeof(union t_sring_entry))
+#define PAGE_SLOTS 128u /* what one 4096-byte page holds in Xen's layout */
+
+/*
+ * Every test below the layout-specific ones runs twice: on Xen's layout
+ * and on sring's fast layout (sring/fast.h), which share all ring code
+ * and differ only in where the words and slots are. Set per cmocka group.
+ */
+static int fast_layout;
 
 /* Both ends on one shared area allocated to its exact size (for ASan). */
 struct pair {
-	struct t_sring *s;
+	unsigned char *mem;
 	size_t bytes;
 	struct t_front f;
 	struct t_back b;
 };
 
-static struct pair *pair_new_at(size_t bytes, sring_idx_t idx)
+/*
+ * A shared index word where the layout's definition puts it (the struct,
+ * not the pointers attach computed, so a misplaced word fails here).
+ */
+static sring_idx_t *sh_word(struct pair *p, size_t xen_off, size_t fast_off)
+{
+	return (sring_idx_t *)(void *)(p->mem +
+				       (fast_layout ? fast_off : xen_off));
+}
+
+#define SH(p, word)                                                   \
+	(*sh_word((p), offsetof(struct sring_shared, word),           \
+		  offsetof(struct sring_fast_shared, word)))
+
+/* The first request slot, likewise. */
+static struct t_req *req_slot0(struct pair *p)
+{
+	return (struct t_req *)(void *)(p->mem + (fast_layout ?
+						  SRING_FAST_OFF_SLOTS :
+						  SRING_HEADER_SIZE));
+}
+
+static int pair_back_attach(struct pair *p, struct t_back *b,
+			    sring_idx_t idx)
+{
+	if (fast_layout)
+		return t_back_fast_attach(b, p->mem, p->bytes, idx);
+	return t_back_attach(b, (struct t_sring *)(void *)p->mem, p->bytes, idx);
+}
+
+static struct pair *pair_new_at(uint32_t slots, sring_idx_t idx)
 {
 	struct pair *p = calloc(1, sizeof(*p));
 
 	assert_non_null(p);
-	p->bytes = bytes;
-	p->s = test_alloc(64, bytes);
-	assert_non_null(p->s);
-	memset(p->s, 0xA5, bytes);
-	assert_int_equal(t_sring_init_at(p->s, bytes, idx), SRING_OK);
-	assert_int_equal(t_front_attach(&p->f, p->s, bytes, idx), SRING_OK);
-	assert_int_equal(t_back_attach(&p->b, p->s, bytes, idx), SRING_OK);
+	p->bytes = fast_layout ? t_fast_bytes(slots)
+			       : SRING_HEADER_SIZE +
+					 slots * sizeof(union t_sring_entry);
+	p->mem = test_alloc(64, p->bytes);
+	assert_non_null(p->mem);
+	memset(p->mem, 0xA5, p->bytes);
+	if (fast_layout) {
+		assert_int_equal(t_fast_init_at(p->mem, p->bytes, idx),
+				 SRING_OK);
+		assert_int_equal(t_front_fast_attach(&p->f, p->mem, p->bytes,
+						     idx),
+				 SRING_OK);
+	} else {
+		assert_int_equal(t_sring_init_at((struct t_sring *)(void *)p->mem,
+						 p->bytes, idx),
+				 SRING_OK);
+		assert_int_equal(t_front_attach(&p->f,
+						(struct t_sring *)(void *)p->mem,
+						p->bytes, idx),
+				 SRING_OK);
+	}
+	assert_int_equal(pair_back_attach(p, &p->b, idx), SRING_OK);
+	assert_int_equal(t_front_size(&p->f), slots);
+	/* Which layout it is: only the fast one splits the slot arrays. */
+	assert_true((p->f.core.l.req_slots == p->f.core.l.rsp_slots) ==
+		    !fast_layout);
+	assert_ptr_equal(p->f.core.l.req_slots, req_slot0(p));
 	return p;
 }
 
-static struct pair *pair_new(size_t bytes)
+static struct pair *pair_new(uint32_t slots)
 {
-	return pair_new_at(bytes, 0);
+	return pair_new_at(slots, 0);
 }
 
 static void pair_free(struct pair *p)
 {
-	free(p->s);
+	free(p->mem);
 	free(p);
 }
 
@@ -250,7 +311,7 @@ static void test_init_front_back_touch_nothing(void **state)
 /* A basic exchange with the typed API, then a second batch. */
 static void test_roundtrip_basic(void **state)
 {
-	struct pair *p = pair_new(4096);
+	struct pair *p = pair_new(PAGE_SLOTS);
 	uint64_t id = 0;
 
 	(void)state;
@@ -264,7 +325,7 @@ static void test_roundtrip_basic(void **state)
 /* Thousands of round trips across 2^32 from 0xFFFFFF00, every batch size. */
 static void test_wrap_thousands_of_roundtrips(void **state)
 {
-	struct pair *p = pair_new_at(SMALL_BYTES, 0xFFFFFF00u);
+	struct pair *p = pair_new_at(SMALL_SLOTS, 0xFFFFFF00u);
 	uint64_t id = 0;
 	unsigned i;
 
@@ -273,8 +334,8 @@ static void test_wrap_thousands_of_roundtrips(void **state)
 		roundtrip_n(p, &id, 1 + i % SMALL_SLOTS);
 	/* The indices really crossed 2^32. */
 	assert_true(p->f.core.req_prod_pvt < 0xFFFFFF00u);
-	assert_int_equal(p->s->hdr.req_prod, p->f.core.req_prod_pvt);
-	assert_int_equal(p->s->hdr.rsp_prod, p->b.core.rsp_prod_pvt);
+	assert_int_equal(SH(p, req_prod), p->f.core.req_prod_pvt);
+	assert_int_equal(SH(p, rsp_prod), p->b.core.rsp_prod_pvt);
 	pair_free(p);
 }
 
@@ -286,7 +347,7 @@ static void test_counts_every_fill_level(void **state)
 
 	(void)state;
 	for (s = 0; s < 3; s++) {
-		struct pair *p = pair_new_at(SMALL_BYTES, starts[s]);
+		struct pair *p = pair_new_at(SMALL_SLOTS, starts[s]);
 		struct t_req req = mkreq(0);
 		unsigned fill, k;
 
@@ -345,7 +406,7 @@ static void test_counts_every_fill_level(void **state)
 /* Batch copies take what is there, up to the caller's capacity. */
 static void test_batch_copies(void **state)
 {
-	struct pair *p = pair_new(SMALL_BYTES);
+	struct pair *p = pair_new(SMALL_SLOTS);
 	struct t_req reqs[SMALL_SLOTS];
 	struct t_rsp rsps[SMALL_SLOTS];
 	unsigned i;
@@ -429,7 +490,7 @@ static void test_need_event_exhaustive(void **state)
  * not, and a final check on an empty ring re-arms for the next. */
 static void test_notify_hold_off_sequence(void **state)
 {
-	struct pair *p = pair_new_at(4096, 0xFFFFFFF0u);
+	struct pair *p = pair_new_at(PAGE_SLOTS, 0xFFFFFFF0u);
 	struct t_req req = mkreq(1);
 	unsigned i;
 
@@ -445,7 +506,7 @@ static void test_notify_hold_off_sequence(void **state)
 	for (i = 0; i < 4; i++)
 		assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
 	assert_int_equal(t_back_final_check(&p->b), 0);
-	assert_int_equal(p->s->hdr.req_event, (sring_idx_t)(0xFFFFFFF0u + 5));
+	assert_int_equal(SH(p, req_event), (sring_idx_t)(0xFFFFFFF0u + 5));
 	/* Twenty more, across 2^32: one notification. */
 	for (i = 0; i < 20; i++)
 		t_front_put_request(&p->f, &req);
@@ -457,7 +518,7 @@ static void test_notify_hold_off_sequence(void **state)
 /* The final check returns the work it finds instead of arming. */
 static void test_final_check_finds_work(void **state)
 {
-	struct pair *p = pair_new(4096);
+	struct pair *p = pair_new(PAGE_SLOTS);
 	struct t_req req = mkreq(1);
 	sring_idx_t ev;
 
@@ -465,27 +526,27 @@ static void test_final_check_finds_work(void **state)
 	t_front_put_request(&p->f, &req);
 	t_front_put_request(&p->f, &req);
 	t_front_push_requests(&p->f);
-	ev = p->s->hdr.req_event;
+	ev = SH(p, req_event);
 	assert_int_equal(t_back_final_check(&p->b), 2);
 	/* Work was found on the first look: the event was not moved. */
-	assert_int_equal(p->s->hdr.req_event, ev);
+	assert_int_equal(SH(p, req_event), ev);
 	/* Responses: the front sees them, or arms rsp_event = cons + 1. */
 	assert_int_equal(t_front_final_check(&p->f), 0);
-	assert_int_equal(p->s->hdr.rsp_event, 1);
+	assert_int_equal(SH(p, rsp_event), 1);
 	pair_free(p);
 }
 
 /* Back moderation: arm at cons + k; work below k leaves it asleep. */
 static void test_moderation_back_threshold(void **state)
 {
-	struct pair *p = pair_new(4096);
+	struct pair *p = pair_new(PAGE_SLOTS);
 	struct t_req req = mkreq(1);
 	unsigned i;
 
 	(void)state;
 	t_back_set_moderation(&p->b, 4);
 	assert_int_equal(t_back_final_check(&p->b), 0);
-	assert_int_equal(p->s->hdr.req_event, 4);
+	assert_int_equal(SH(p, req_event), 4);
 	for (i = 0; i < 3; i++)
 		t_front_put_request(&p->f, &req);
 	/* Three requests: event 4 is not in (0, 3], no notification. */
@@ -505,7 +566,7 @@ static void test_moderation_back_threshold(void **state)
 /* Front moderation is capped by requests in flight, so it always wakes. */
 static void test_moderation_front_capped_by_inflight(void **state)
 {
-	struct pair *p = pair_new(4096);
+	struct pair *p = pair_new(PAGE_SLOTS);
 	struct t_req req = mkreq(1);
 	struct t_rsp rsp;
 	unsigned i;
@@ -518,7 +579,7 @@ static void test_moderation_front_capped_by_inflight(void **state)
 	t_front_push_requests(&p->f);
 	/* Only five in flight: the front asks to be woken after five. */
 	assert_int_equal(t_front_final_check(&p->f), 0);
-	assert_int_equal(p->s->hdr.rsp_event, 5);
+	assert_int_equal(SH(p, rsp_event), 5);
 	for (i = 0; i < 5; i++) {
 		t_back_copy_request(&p->b, &req);
 		t_back_put_response(&p->b, &rsp);
@@ -533,7 +594,7 @@ static void test_moderation_front_capped_by_inflight(void **state)
  * and still sees work published while they were off. */
 static void test_notify_off_and_on(void **state)
 {
-	struct pair *p = pair_new(4096);
+	struct pair *p = pair_new(PAGE_SLOTS);
 	struct t_req req = mkreq(1);
 	unsigned i;
 
@@ -559,15 +620,14 @@ static void test_notify_off_and_on(void **state)
 /* Reconnect: a new back end attaches where the old one stopped. */
 static void test_attach_reconnect(void **state)
 {
-	struct pair *p = pair_new_at(SMALL_BYTES, 0xFFFFFFFAu);
+	struct pair *p = pair_new_at(SMALL_SLOTS, 0xFFFFFFFAu);
 	uint64_t id = 0;
 	struct t_back fresh;
 
 	(void)state;
 	roundtrip_n(p, &id, 7);
 	/* Old back gone; the index is agreed out of band (all answered). */
-	assert_int_equal(t_back_attach(&fresh, p->s, p->bytes,
-				       p->f.core.req_pub),
+	assert_int_equal(pair_back_attach(p, &fresh, p->f.core.req_pub),
 			 SRING_OK);
 	p->b = fresh;
 	roundtrip_n(p, &id, 8);
@@ -578,7 +638,7 @@ static void test_attach_reconnect(void **state)
 /* Asking for a response slot when none is owed is local misuse. */
 static void test_get_response_none_owed_asserts(void **state)
 {
-	struct pair *p = pair_new(4096);
+	struct pair *p = pair_new(PAGE_SLOTS);
 	struct t_rsp rsp;
 
 	(void)state;
@@ -598,12 +658,64 @@ static void test_get_response_none_owed_asserts(void **state)
 }
 
 /*
+ * Publish every k: get_request publishes the k slots handed out before
+ * it, and a "notify" found on the way is returned by the next push.
+ */
+static void test_publish_policy(void **state)
+{
+	struct pair *p = pair_new(SMALL_SLOTS);
+	struct t_req req = mkreq(1);
+	struct t_rsp rsp;
+	int i;
+
+	(void)state;
+	memset(&rsp, 0, sizeof(rsp));
+	t_front_set_publish(&p->f, 3);
+	assert_int_equal(t_back_final_check(&p->b), 0); /* back sleeps */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	assert_int_equal(SH(p, req_prod), 0);
+	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
+	assert_int_equal(SH(p, req_prod), 3);
+	/* The back reads the three published ones before the last push. */
+	assert_int_equal(t_back_unconsumed_requests(&p->b), 3);
+	/* Nothing new since, yet the policy's "notify" is not lost. */
+	assert_int_equal(t_front_push_requests(&p->f), 1);
+	assert_int_equal(SH(p, req_prod), 4);
+	assert_int_equal(t_front_push_requests(&p->f), 0);
+	/* Same on the back: responses every 2. */
+	t_back_set_publish(&p->b, 2);
+	assert_int_equal(t_front_final_check(&p->f), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
+		assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
+	}
+	assert_int_equal(SH(p, rsp_prod), 2);
+	assert_int_equal(t_back_push_responses(&p->b), 1);
+	assert_int_equal(SH(p, rsp_prod), 3);
+	/* k = 1 publishes each slot when the next one is reserved. */
+	t_front_set_publish(&p->f, 1);
+	t_front_put_request(&p->f, &req);
+	assert_int_equal(SH(p, req_prod), 4);
+	t_front_put_request(&p->f, &req);
+	assert_int_equal(SH(p, req_prod), 5);
+	/* k = 0 turns the policy off again. */
+	t_front_set_publish(&p->f, 0);
+	for (i = 0; i < 2; i++)
+		t_front_put_request(&p->f, &req);
+	assert_int_equal(SH(p, req_prod), 5);
+	assert_int_equal(t_front_push_requests(&p->f), 0);
+	assert_int_equal(SH(p, req_prod), 8);
+	pair_free(p);
+}
+
+/*
  * A publish policy set after the ring is in use applies from the next
  * reserve: with k = 2, the third reserve publishes the two before it.
  */
 static void test_publish_policy_set_midway(void **state)
 {
-	struct pair *p = pair_new(4096);
+	struct pair *p = pair_new(PAGE_SLOTS);
 	struct t_req req = mkreq(1);
 	struct t_rsp rsp;
 	int i;
@@ -613,19 +725,19 @@ static void test_publish_policy_set_midway(void **state)
 	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
 	t_front_set_publish(&p->f, 2);
 	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
-	assert_int_equal(p->s->hdr.req_prod, 0);
+	assert_int_equal(SH(p, req_prod), 0);
 	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
-	assert_int_equal(p->s->hdr.req_prod, 2);
+	assert_int_equal(SH(p, req_prod), 2);
 	t_front_push_requests(&p->f);
-	assert_int_equal(p->s->hdr.req_prod, 3);
+	assert_int_equal(SH(p, req_prod), 3);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(t_back_copy_request(&p->b, &req), SRING_OK);
 	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
 	t_back_set_publish(&p->b, 2);
 	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
-	assert_int_equal(p->s->hdr.rsp_prod, 0);
+	assert_int_equal(SH(p, rsp_prod), 0);
 	assert_int_equal(t_back_put_response(&p->b, &rsp), SRING_OK);
-	assert_int_equal(p->s->hdr.rsp_prod, 2);
+	assert_int_equal(SH(p, rsp_prod), 2);
 	pair_free(p);
 }
 
@@ -637,12 +749,13 @@ static void test_publish_policy_set_midway(void **state)
 static void check_latched_back(struct pair *p)
 {
 	unsigned char *before = malloc(p->bytes);
+	const sring_idx_t old_prod = SH(p, req_prod);
 	struct t_req req;
 	struct t_rsp rsp;
 
 	assert_non_null(before);
 	memset(&rsp, 0, sizeof(rsp));
-	memcpy(before, p->s, p->bytes);
+	memcpy(before, p->mem, p->bytes);
 	assert_int_equal(t_back_broken(&p->b), SRING_EPROTO);
 	assert_int_equal(t_back_copy_request(&p->b, &req), SRING_EPROTO);
 	assert_int_equal(t_back_copy_requests(&p->b, &req, 1), SRING_EPROTO);
@@ -653,10 +766,10 @@ static void check_latched_back(struct pair *p)
 	assert_int_equal(t_back_push_responses(&p->b), 0);
 	t_back_notify_off(&p->b);
 	/* Even if the peer puts things right again, the latch holds. */
-	p->s->hdr.req_prod = p->b.core.req_cons;
+	SH(p, req_prod) = p->b.core.req_cons;
 	assert_int_equal(t_back_copy_request(&p->b, &req), SRING_EPROTO);
-	p->s->hdr.req_prod = ((struct sring_shared *)before)->req_prod;
-	assert_memory_equal(p->s, before, p->bytes);
+	SH(p, req_prod) = old_prod;
+	assert_memory_equal(p->mem, before, p->bytes);
 	free(before);
 }
 
@@ -667,7 +780,7 @@ static void check_latched_front(struct pair *p)
 	struct t_rsp rsp;
 
 	assert_non_null(before);
-	memcpy(before, p->s, p->bytes);
+	memcpy(before, p->mem, p->bytes);
 	assert_int_equal(t_front_broken(&p->f), SRING_EPROTO);
 	assert_int_equal(t_front_copy_response(&p->f, &rsp), SRING_EPROTO);
 	assert_int_equal(t_front_copy_responses(&p->f, &rsp, 1),
@@ -680,7 +793,7 @@ static void check_latched_front(struct pair *p)
 	assert_int_equal(t_front_put_request(&p->f, &req), SRING_EPROTO);
 	assert_int_equal(t_front_push_requests(&p->f), 0);
 	t_front_notify_off(&p->f);
-	assert_memory_equal(p->s, before, p->bytes);
+	assert_memory_equal(p->mem, before, p->bytes);
 	free(before);
 }
 
@@ -713,7 +826,7 @@ static void test_hostile_req_prod(void **state)
 		unsigned c;
 
 		for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-			struct pair *p = pair_new_at(SMALL_BYTES, base);
+			struct pair *p = pair_new_at(SMALL_SLOTS, base);
 			struct t_req req = mkreq(1);
 			struct t_rsp rsp;
 			int i, rc;
@@ -725,7 +838,7 @@ static void test_hostile_req_prod(void **state)
 			t_back_copy_request(&p->b, &req);
 			t_back_copy_request(&p->b, &req);
 			t_back_put_response(&p->b, &rsp);
-			p->s->hdr.req_prod =
+			SH(p, req_prod) =
 				(sring_idx_t)(base + (uint64_t)cases[c].delta);
 			rc = t_back_unconsumed_requests(&p->b);
 			if (rc != cases[c].expect)
@@ -756,11 +869,11 @@ static void test_hostile_req_prod_every_entry_point(void **state)
 
 	(void)state;
 	for (which = 0; which < 3; which++) {
-		struct pair *p = pair_new(SMALL_BYTES);
+		struct pair *p = pair_new(SMALL_SLOTS);
 		struct t_req req;
 		int rc;
 
-		p->s->hdr.req_prod = SMALL_SLOTS + 1;
+		SH(p, req_prod) = SMALL_SLOTS + 1;
 		if (which == 0)
 			rc = t_back_copy_request(&p->b, &req);
 		else if (which == 1)
@@ -802,7 +915,7 @@ static void test_hostile_rsp_prod(void **state)
 		unsigned c;
 
 		for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-			struct pair *p = pair_new_at(SMALL_BYTES, base);
+			struct pair *p = pair_new_at(SMALL_SLOTS, base);
 			struct t_req req = mkreq(1);
 			struct t_rsp rsp;
 			int i, rc;
@@ -820,7 +933,7 @@ static void test_hostile_rsp_prod(void **state)
 				assert_int_equal(
 					t_front_copy_response(&p->f, &rsp),
 					SRING_OK);
-			p->s->hdr.rsp_prod =
+			SH(p, rsp_prod) =
 				(sring_idx_t)(base + (uint64_t)cases[c].delta);
 			rc = t_front_unconsumed_responses(&p->f);
 			if (rc != cases[c].expect)
@@ -840,7 +953,7 @@ static void test_hostile_rsp_prod(void **state)
  */
 static void test_hostile_latch_drops_validated_snapshot(void **state)
 {
-	struct pair *p = pair_new(SMALL_BYTES);
+	struct pair *p = pair_new(SMALL_SLOTS);
 	struct t_req req = mkreq(1);
 	struct t_rsp rsp;
 	int i;
@@ -861,13 +974,13 @@ static void test_hostile_latch_drops_validated_snapshot(void **state)
 	assert_int_equal(t_front_unconsumed_responses(&p->f), 3);
 	assert_int_equal(t_front_copy_response(&p->f, &rsp), SRING_OK);
 	/* Front: rsp_prod far ahead; the two validated responses are lost. */
-	p->s->hdr.rsp_prod = 0x1000;
+	SH(p, rsp_prod) = 0x1000;
 	assert_int_equal(t_front_unconsumed_responses(&p->f), SRING_EPROTO);
 	assert_int_equal(t_front_copy_response(&p->f, &rsp), SRING_EPROTO);
 	assert_int_equal(t_front_copy_responses(&p->f, &rsp, 1), SRING_EPROTO);
 	assert_null(t_front_get_request(&p->f));
 	/* Back: three requests still validated, then req_prod far ahead. */
-	p->s->hdr.req_prod = 0x1000;
+	SH(p, req_prod) = 0x1000;
 	assert_int_equal(t_back_unconsumed_requests(&p->b), SRING_EPROTO);
 	assert_int_equal(t_back_copy_request(&p->b, &req), SRING_EPROTO);
 	assert_int_equal(t_back_copy_requests(&p->b, &req, 1), SRING_EPROTO);
@@ -882,7 +995,7 @@ static void test_hostile_latch_drops_validated_snapshot(void **state)
  */
 static void test_hostile_latch_publishes_nothing_pending(void **state)
 {
-	struct pair *p = pair_new(SMALL_BYTES);
+	struct pair *p = pair_new(SMALL_SLOTS);
 	struct t_req req = mkreq(1);
 
 	(void)state;
@@ -891,18 +1004,18 @@ static void test_hostile_latch_publishes_nothing_pending(void **state)
 	/* The policy publishes request 0 at the next reserve; req_event is
 	 * 1, so that push says "notify" and keeps it for the explicit push. */
 	assert_int_equal(t_front_put_request(&p->f, &req), SRING_OK);
-	assert_int_equal(p->s->hdr.req_prod, 1);
-	p->s->hdr.rsp_prod = 0x1000;
+	assert_int_equal(SH(p, req_prod), 1);
+	SH(p, rsp_prod) = 0x1000;
 	assert_int_equal(t_front_unconsumed_responses(&p->f), SRING_EPROTO);
 	assert_int_equal(t_front_push_requests(&p->f), 0);
-	assert_int_equal(p->s->hdr.req_prod, 1);
+	assert_int_equal(SH(p, req_prod), 1);
 	pair_free(p);
 }
 
 /* A producer index that moves backwards, even within range, is caught. */
 static void test_hostile_prod_goes_backwards(void **state)
 {
-	struct pair *p = pair_new(SMALL_BYTES);
+	struct pair *p = pair_new(SMALL_SLOTS);
 	struct t_req req = mkreq(1);
 	int i;
 
@@ -912,7 +1025,7 @@ static void test_hostile_prod_goes_backwards(void **state)
 	t_front_push_requests(&p->f);
 	assert_int_equal(t_back_unconsumed_requests(&p->b), 4);
 	/* Nothing consumed yet, but the front takes two back. */
-	p->s->hdr.req_prod = 2;
+	SH(p, req_prod) = 2;
 	assert_int_equal(t_back_unconsumed_requests(&p->b), SRING_EPROTO);
 	check_latched_back(p);
 	pair_free(p);
@@ -927,14 +1040,14 @@ static void test_hostile_event_words(void **state)
 
 	(void)state;
 	for (e = 0; e < sizeof(evs) / sizeof(evs[0]); e++) {
-		struct pair *p = pair_new(SMALL_BYTES);
+		struct pair *p = pair_new(SMALL_SLOTS);
 		struct t_req req = mkreq(1);
 		struct t_rsp rsp;
 		int i;
 
 		memset(&rsp, 0, sizeof(rsp));
-		p->s->hdr.req_event = evs[e];
-		p->s->hdr.rsp_event = evs[e];
+		SH(p, req_event) = evs[e];
+		SH(p, rsp_event) = evs[e];
 		for (i = 0; i < 3; i++)
 			t_front_put_request(&p->f, &req);
 		assert_int_equal(t_front_push_requests(&p->f),
@@ -955,33 +1068,51 @@ static void test_hostile_event_words(void **state)
 /* A slot rewritten by the peer after the copy does not change the copy. */
 static void test_copy_is_private(void **state)
 {
-	struct pair *p = pair_new(SMALL_BYTES);
+	struct pair *p = pair_new(SMALL_SLOTS);
 	struct t_req req = mkreq(42), got;
-	union t_sring_entry *slots =
-		(union t_sring_entry *)((unsigned char *)p->s + 64);
+	struct t_req *slot0 = req_slot0(p);
 
 	(void)state;
 	t_front_put_request(&p->f, &req);
 	t_front_push_requests(&p->f);
 	assert_int_equal(t_back_copy_request(&p->b, &got), SRING_OK);
-	slots[0].req.id = 666;
+	slot0->id = 666;
 	assert_true(got.id == 42);
 	pair_free(p);
 }
 
+/* cmocka group set-up: which layout pair_new_at() builds. */
+static int use_xen_layout(void **state)
+{
+	(void)state;
+	fast_layout = 0;
+	return 0;
+}
+
+static int use_fast_layout(void **state)
+{
+	(void)state;
+	fast_layout = 1;
+	return 0;
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	/* Xen's layout and the layout-free parts (sizes, need_event). */
+	const struct CMUnitTest xen_only[] = {
 		cmocka_unit_test(test_sizes_const_matches_runtime),
 		cmocka_unit_test(test_sizes_page_orders),
 		cmocka_unit_test(test_init_rejects_bad_areas),
 		cmocka_unit_test(test_init_zeroes_shared_area),
 		cmocka_unit_test(test_init_front_back_touch_nothing),
+		cmocka_unit_test(test_need_event_exhaustive),
+	};
+	/* The ring's behaviour, run on both layouts. */
+	const struct CMUnitTest both[] = {
 		cmocka_unit_test(test_roundtrip_basic),
 		cmocka_unit_test(test_wrap_thousands_of_roundtrips),
 		cmocka_unit_test(test_counts_every_fill_level),
 		cmocka_unit_test(test_batch_copies),
-		cmocka_unit_test(test_need_event_exhaustive),
 		cmocka_unit_test(test_notify_hold_off_sequence),
 		cmocka_unit_test(test_final_check_finds_work),
 		cmocka_unit_test(test_moderation_back_threshold),
@@ -995,10 +1126,18 @@ int main(void)
 		cmocka_unit_test(test_hostile_prod_goes_backwards),
 		cmocka_unit_test(test_hostile_latch_drops_validated_snapshot),
 		cmocka_unit_test(test_hostile_latch_publishes_nothing_pending),
+		cmocka_unit_test(test_publish_policy),
 		cmocka_unit_test(test_publish_policy_set_midway),
 		cmocka_unit_test(test_hostile_event_words),
 		cmocka_unit_test(test_copy_is_private),
 	};
+	int failed = 0;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("ring: xen layout only", xen_only,
+					      use_xen_layout, NULL);
+	failed += cmocka_run_group_tests_name("ring on xen layout", both,
+					      use_xen_layout, NULL);
+	failed += cmocka_run_group_tests_name("ring on fast layout", both,
+					      use_fast_layout, NULL);
+	return failed != 0;
 }

@@ -9,8 +9,20 @@
  * header comment (valid or not; the error code itself is not compared),
  * and an accepted request must be exactly what the wire said: id, sector,
  * segment count, each segment, sector total. The id and operation to answer
- * with must be carried even for a refusal. The indirect pages are malloc'ed
- * at exactly 4 KiB each, so ASan sees any read past them.
+ * with must be carried even for a refusal.
+ *
+ * An x86_32 request is decoded here from its 108 raw bytes (offsets of the
+ * table in blkif.h, which tests/abi proves against Xen's), and the whole
+ * 112-byte result of sring_blkif_request_from_x86_32() must equal that
+ * decoding: every field, every pad byte zero. The rules are then applied to
+ * the harness's decoding, not to the library's.
+ *
+ * Indirect pages are malloc'ed at exactly 4 KiB each, so ASan sees any read
+ * past them. Each is filled from a compact encoding (a mode byte: raw
+ * bytes, a seeded pattern of valid or arbitrary segments, or one segment
+ * repeated; then up to 15 patches of one segment each), so that every
+ * segment of all eight pages can be nonzero, and any one can be bad, in an
+ * input of a few hundred bytes.
  */
 #include "fuzz_common.h"
 
@@ -94,6 +106,111 @@ static int ref_valid(const union sring_blkif_request *rq,
 	}
 }
 
+/*
+ * The 64 form of 108 raw x86_32 bytes, decoded by offset: rw id 4, sector
+ * 12, segments 20; discard nr_sectors 20; indirect handle 20, grefs 24.
+ * Segment pads and every byte not named are zero; an unknown operation
+ * keeps only operation and id.
+ */
+static void ref_from_x86_32(const unsigned char *r, unsigned char *w)
+{
+	unsigned int i;
+
+	memset(w, 0, 112);
+	w[0] = r[0];
+	memcpy(w + 8, r + 4, 8); /* id */
+	switch (r[0]) {
+	case SRING_BLKIF_OP_READ:
+	case SRING_BLKIF_OP_WRITE:
+	case SRING_BLKIF_OP_WRITE_BARRIER:
+	case SRING_BLKIF_OP_FLUSH_DISKCACHE:
+		w[1] = r[1];               /* nr_segments */
+		memcpy(w + 2, r + 2, 2);   /* handle */
+		memcpy(w + 16, r + 12, 8); /* sector_number */
+		for (i = 0; i < 11; i++)   /* gref, first_sect, last_sect */
+			memcpy(w + 24 + 8 * i, r + 20 + 8 * i, 6);
+		break;
+	case SRING_BLKIF_OP_DISCARD:
+		w[1] = r[1];               /* flag */
+		memcpy(w + 2, r + 2, 2);   /* handle */
+		memcpy(w + 16, r + 12, 8); /* sector_number */
+		memcpy(w + 24, r + 20, 8); /* nr_sectors */
+		break;
+	case SRING_BLKIF_OP_INDIRECT:
+		w[1] = r[1];               /* indirect_op */
+		memcpy(w + 2, r + 2, 2);   /* nr_segments */
+		memcpy(w + 16, r + 12, 8); /* sector_number */
+		memcpy(w + 24, r + 20, 2); /* handle */
+		memcpy(w + 28, r + 24, 32); /* indirect_grefs[8] */
+		break;
+	default:
+		break;
+	}
+}
+
+static uint32_t mix(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
+}
+
+/*
+ * Fills one indirect page from a compact encoding. Mode byte m:
+ *   m & 3 == 0   4096 raw bytes (zeros once the input runs out)
+ *   m & 3 == 1   seeded pattern (4-byte seed) of valid segments, whole
+ *                pages (0..7) if m & 4, else any valid first/last
+ *   m & 3 == 2   seeded pattern of arbitrary bytes
+ *   m & 3 == 3   one 8-byte segment, repeated 512 times
+ * then m >> 4 patches: 2-byte segment index (mod 512), 8 bytes.
+ */
+static void fill_page(struct sring_fuzzkit *k, unsigned char *p)
+{
+	uint8_t m = sring_fuzzkit_byte(k);
+	unsigned char one[8];
+	uint32_t seed, r, j;
+	unsigned int n;
+
+	switch (m & 3u) {
+	case 0:
+		sring_fuzzkit_bytes(k, p, 4096);
+		break;
+	case 1:
+	case 2:
+		seed = sring_fuzzkit_u32(k);
+		for (j = 0; j < 512; j++) {
+			unsigned char *s = p + 8 * j;
+			uint32_t g = mix(seed ^ (j * 2654435761u));
+
+			r = mix(g + 1u);
+			memcpy(s, &g, 4);
+			if ((m & 3u) == 2) {
+				memcpy(s + 4, &r, 4);
+				continue;
+			}
+			s[4] = (m & 4u) ? 0 : (uint8_t)(r & 7u);
+			s[5] = (m & 4u) ? 7
+				: (uint8_t)(s[4] + (r >> 3) % (8u - s[4]));
+			s[6] = (uint8_t)(r >> 16); /* pads: ignored */
+			s[7] = (uint8_t)(r >> 24);
+		}
+		break;
+	default:
+		sring_fuzzkit_bytes(k, one, 8);
+		for (j = 0; j < 512; j++)
+			memcpy(p + 8 * j, one, 8);
+		break;
+	}
+	for (n = m >> 4; n > 0; n--) {
+		j = sring_fuzzkit_byte(k);
+		j |= (uint32_t)sring_fuzzkit_byte(k) << 8;
+		sring_fuzzkit_bytes(k, p + 8 * (j % 512u), 8);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -136,12 +253,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	if (x86_32) {
+		unsigned char raw[108], want[112];
+
 		FUZZ_CHECK(sizeof(rq32) == 108);
-		sring_fuzzkit_bytes(&k, &rq32, sizeof(rq32));
+		sring_fuzzkit_bytes(&k, raw, sizeof(raw));
+		memcpy(&rq32, raw, sizeof(raw));
 		sring_blkif_request_from_x86_32(&rq, &rq32);
-		/* The conversion keeps what the answer needs. */
-		FUZZ_CHECK(rq.hdr.operation == rq32.hdr.operation);
-		FUZZ_CHECK(rq.hdr.id == sring_blkif_u64_get(rq32.hdr.id));
+		/* Every field converted, every other byte zero, judged
+		 * against our own decoding of the raw bytes. */
+		ref_from_x86_32(raw, want);
+		FUZZ_CHECK(memcmp(&rq, want, sizeof(want)) == 0);
+		/* The rules below read our decoding, not the library's. */
+		memcpy(&rq, want, sizeof(want));
 	} else {
 		FUZZ_CHECK(sizeof(rq) == 112);
 		sring_fuzzkit_bytes(&k, &rq, sizeof(rq));
@@ -191,8 +314,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(p != NULL);
 		FUZZ_CHECK(out.indirect_grefs[i] ==
 			   rq.indirect.indirect_grefs[i]);
-		/* Zeros once the input runs out (a valid all-zero segment). */
-		sring_fuzzkit_bytes(&k, p, 4096);
+		fill_page(&k, p);
 		pages[i] = p;
 	}
 	segs = (struct sring_blkif_segment *)malloc(out.nr_segments *

@@ -172,6 +172,27 @@ def rw32(op, segs, rid=0x99, sector=16):
     body = b''.join(segs) + bytes(8 * (11 - len(segs)))
     return struct.pack('<BBHQQ', op, len(segs), 0, rid, sector) + body
 
+def ind64(iop, n, grefs, rid=42, sector=0):
+    return struct.pack('<BBHIQQHH8II', 6, iop, n, 0, rid, sector, 0, 0,
+                       *grefs, 0) + bytes(48)
+
+def ind32(iop, n, grefs, rid=43, sector=0):
+    return struct.pack('<BBHQQHH8I8x', 6, iop, n, rid, sector, 0, 0,
+                       *grefs) + bytes(108 - 64)
+
+# Indirect pages (blkif_fuzzer.c fill_page): mode 0 = raw 4096 bytes;
+# mode 1/5 = seeded valid segments (5: whole pages), seed u32; then
+# mode >> 4 patches of (u16 index, 8 bytes).
+def raw_page(segs):
+    body = b''.join(segs)
+    return bytes([0]) + body + bytes(4096 - len(body))
+
+def pat_page(mode, seed, patches=()):
+    s = bytes([mode | (len(patches) << 4)]) + u32(seed)
+    for i, sg in patches:
+        s += struct.pack('<H', i) + sg
+    return s
+
 ALLF = 0xf << 3
 seeds['blkif'] = {
     'read64': bytes([1 | ALLF, 0, 200]) + rw64(0, [seg(5, 0, 7),
@@ -189,18 +210,38 @@ seeds['blkif'] = {
     'indirect': bytes([1 | ALLF, 3 | (2 << 3)]) + u32(0) + u32(1 << 20) +
         struct.pack('<BBHIQQHH8II', 6, 0, 600, 0, 42, 64, 0, 0,
                     *range(100, 108), 0) + bytes(48) +
-        b''.join(seg(i, 0, 7) for i in range(600)) + bytes(8 * 424),
+        raw_page([seg(i, 0, 7) for i in range(512)]) +
+        raw_page([seg(i, 0, 7) for i in range(512, 600)]),
     'indirect32': bytes([1 | ALLF, 2 | 4 | (2 << 3)]) + u32(0) + u32(1) +
         struct.pack('<BBHQQHH8I8x', 6, 1, 3, 7, 0, 0, 0,
                     *range(8)) + bytes(108 - 64) +
-        seg(1, 0, 7) + seg(2, 1, 7) + seg(3, 7, 6),
+        raw_page([seg(1, 0, 7), seg(2, 1, 7), seg(3, 7, 6)]),
+    # 4096 segments in 8 pages, every one nonzero: valid on a huge disk.
+    'indirect-max': bytes([1 | ALLF, 3 | (1 << 3), 0]) +
+        ind64(1, 4096, range(200, 208)) +
+        b''.join(pat_page(1, 0x1000 + i) for i in range(8)),
+    'indirect-max32': bytes([1 | ALLF, 3 | 4 | (1 << 3), 0]) +
+        ind32(0, 4096, range(300, 308)) +
+        b''.join(pat_page(1, 0x2000 + i) for i in range(8)),
+    # 4 KiB sectors, whole-page segments, one bad segment in page 3 / 7.
+    'indirect-bad-page3': bytes([4 | ALLF, 3 | (1 << 3), 0]) +
+        ind64(0, 4096, range(8)) +
+        b''.join(pat_page(5, i, [(100, seg(9, 5, 4))] if i == 3 else [])
+                 for i in range(8)),
+    'indirect-unaligned-page7': bytes([4 | ALLF, 3 | 4 | (1 << 3), 0]) +
+        ind32(1, 4000, range(8)) +
+        b''.join(pat_page(5, i, [(411, seg(9, 1, 7))] if i == 7 else [])
+                 for i in range(8)),
 }
 
 # blkif_front: a = x86_32 | log2(ring) << 1 | small tracker << 7; then
-# 0x80 submit(1 byte), 0x81 push, 0x82 complete, 0x83 final check; peer ops
-# below 0x80. Responses published by op 3 are shaped to name ids in flight
-# (the last payload byte picks one; bit 7 leaves it forged, bit 6 a wrong
-# operation).
+# 0x80 submit read/write (1 byte: write | (segments - 1) << 1), 0x81 push,
+# 0x82 complete, 0x83 final check, 0x84 submit indirect (1 byte, u16
+# segments - 1), 0x85 discard (1 byte), 0x86 flush/barrier (1 byte), 0x87
+# an invalid description (1 byte); peer ops below 0x80. Responses published
+# by op 3 are shaped to name ids in flight (the last payload byte picks
+# one; bit 7 leaves it forged, bit 6 a wrong operation, bits 3-4 the
+# status: raw, OKAY, ERROR, EOPNOTSUPP).
 def bf_round(rsp_size, picks):
     s = b''
     for i in range(len(picks)):
@@ -211,6 +252,12 @@ def bf_round(rsp_size, picks):
     s += bytes([NOTIFY, 0x82, 0x83])
     return s
 
+def bf_rsps(rsp_size, picks):
+    s = bytes([PUB, len(picks)])
+    for p in picks:
+        s += bytes(rsp_size - 1) + bytes([p])
+    return s + bytes([NOTIFY, 0x82, 0x82, 0x82, 0x83])
+
 seeds['blkif_front'] = {
     'honest64': bytes([2 << 1]) + bf_round(16, [0, 0]) + bf_round(16, [1]),
     'honest32': bytes([1 | (3 << 1)]) + bf_round(12, [0, 1, 2]) * 2,
@@ -220,6 +267,14 @@ seeds['blkif_front'] = {
         bytes(15) + bytes([0]) + bytes([0x82, REPLAY, 0, 0x82, 0x82]),
     'small-tracker': bytes([0x80 | (3 << 1)]) + bytes([0x80, 0]) * 8 +
         bytes([0x81, 0x83]),
+    # Every kind of request, answered in order with each status.
+    'kinds64': bytes([3 << 1]) + bytes([0x80, 21, 0x84, 1, 0xff, 0x0f,
+        0x85, 1, 0x86, 7, 0x86, 0, 0x87, 0, 0x87, 9, 0x81]) +
+        bf_rsps(16, [0x08, 0x11, 0x1a, 0x00, 0x18]) +
+        bytes([0x84, 0, 0, 0, 0x81]) + bf_rsps(16, [0x20 | 0x48]),
+    'kinds32': bytes([1 | (3 << 1)]) + bytes([0x84, 0, 0xff, 0x0f, 0x84,
+        1, 0x00, 0x02, 0x85, 0, 0x80, 20, 0x86, 23, 0x81]) +
+        bf_rsps(12, [0x08, 0x09, 0x0a, 0x1b, 0x10]),
 }
 
 for target, items in seeds.items():

@@ -15,27 +15,83 @@
  * The front end (the kit) may write anything anywhere in guest memory
  * between two kicks: request slots, ring indices, grant entries
  * (granting, revoking, pointing them at the grant table, the ring or past
- * memory), the indirect pages. One liberty: the ring frame may be
- * granted but is never mapped writable, so the ring changes only by the
- * back end's own hand while it runs, and the checks can follow it exactly.
+ * memory), the indirect pages.
+ *
+ * One liberty: the ring frame may be granted, but map() never hands it
+ * out writable (the daemon's shm_gnt_map() would): a read into it is
+ * refused as through a read-only grant, a write from it is served. Why: a
+ * read into the ring frame rewrites request slots and indices while the
+ * back end runs, behind the snapshot from which the harness knows what
+ * each request said, so neither the answers nor the I/O could be checked
+ * exactly any more (the fuzzer found this while the harness was written).
+ * What is given up: the back end's own I/O overwriting its ring mid-kick.
+ * Safety there rests on the library reading each slot and index once into
+ * private memory, which fuzz/ring_back_fuzzer.c checks.
+ *
+ * The oracle. For each request the back end takes, the harness decides,
+ * from the request's bytes and the grant table alone (its own decoding of
+ * both wire formats and its own reading of the rules of docs/blkif.md
+ * section 3; never sring_blkif_check_request() nor shm_gnt_map()), what
+ * must become of it:
+ *  - an unknown operation (4, 7..255) or one the disk does not offer
+ *    (barrier, and whatever geo.features leaves out) is answered
+ *    EOPNOTSUPP;
+ *  - every other invalid request is answered ERROR: an indirect_op that
+ *    is neither READ nor WRITE; anything but a read on a read-only disk;
+ *    no segment (READ, WRITE, indirect) or too many (11 direct, the
+ *    offered maximum indirect); first_sect > last_sect or last_sect > 7;
+ *    a start, segment or length not aligned to the logical block; sectors
+ *    outside the disk; and an indirect page or a segment whose grant does
+ *    not allow the access (a read needs a writable grant);
+ *  - an empty discard is answered OKAY at once;
+ *  - anything else reaches submit() with exactly: the operation (an
+ *    indirect request's indirect_op), the disk offset sector * 512 (for a
+ *    discard, nr_sectors * 512 bytes and no iovec), and iovec i for
+ *    segment i, at first_sect * 512 into the frame its grant names,
+ *    (last_sect - first_sect + 1) * 512 long; and it is answered OKAY
+ *    when its I/O completes (ERROR if the harness failed the I/O).
+ * An answer carries the request's id and operation (indirect: its
+ * indirect_op) and exactly that status; no other outcome passes. A
+ * grant is usable (the harness's rule, from shm.h's contract): reference
+ * 1..511, in use, naming a frame in 1..FRAMES-1, not read-only if the
+ * back end writes into it, and not the ring frame for that (see above).
+ *
+ * Why the model sees what the back end saw. The kit writes guest memory
+ * only between kicks; during a kick only the back end changes it: its
+ * answers (into slots it has taken), req_event, and its reads (submit()
+ * copies the disk into the granted frames at once). So: a request's slot
+ * holds during the kick what it held when the kick began (answers go only
+ * to slots already taken: the ring refuses a req_prod more than a ring
+ * ahead of the answers), and the harness reads it from a snapshot taken
+ * then; the grant table cannot change during a kick, so no grant is
+ * revoked between a request's consumption and its mapping here (a real
+ * guest could race the two; then the map decides, and the answer is
+ * ERROR like any refused grant: a harness for that would have to accept
+ * either ERROR or the I/O); a grant table changed between kicks is seen
+ * by requests taken in later kicks, as the back end sees it. The one
+ * thing the back end itself may have changed, an indirect page (a data
+ * frame an earlier read of the same kick filled, or the ring frame its
+ * answers write into), is read by the harness when the request maps its
+ * first page: after the back end took it, before it reads the page.
  *
  * Checked after every kick (abort on failure), beyond ASan and UBSan:
+ *  - the oracle above, for every request taken;
  *  - I/O touches only frames granted at that moment and mapped through
  *    shm_gnt_map() for that request, each iovec inside one frame, a read
  *    only into frames granted and mapped writable (frames not granted are
  *    ASan-poisoned while the back end runs), and only the disk; nothing
  *    but reads on a read-only disk;
- *  - every answer is for a request taken and not yet answered, with its
- *    id, the operation it must carry, a known status and zeroed padding;
- *    an OKAY is an I/O done (or a discard), every I/O done is an OKAY,
- *    every I/O failed an ERROR;
- *    refusals are answered at once, synchronous I/O too, asynchronous I/O
- *    when it completes; answers are pushed; the back end's in-flight
- *    count is the harness's;
+ *  - answers are well formed (known status, zeroed padding), refusals
+ *    are answered at once, synchronous I/O too, asynchronous I/O when it
+ *    completes, and not before; answers are pushed; the back end's
+ *    in-flight count is the harness's;
  *  - the connection is dead exactly when the ring is latched broken, and
  *    a dead connection touches the ring no more, not even when its I/O
  *    completes; a back end that may sleep has taken every request and
  *    armed req_event.
+ * Once the connection is dead step() still returns 0: the kit keeps
+ * scribbling (it may repair the indices, publish again, re-grant), and
+ * every later kick must still return -1 and leave the ring untouched.
  *
  * Input: one byte of configuration (bit 0 x86_32-abi, bit 1 read-only,
  * bit 2 4 KiB logical blocks, bit 3 asynchronous I/O, bit 4 completions
@@ -87,14 +143,34 @@ const char *blk_prog = "blkback_fuzzer";
 		}                                                          \
 	} while (0)
 
+/* What must become of a request (see the oracle at the top). */
+enum want {
+	WANT_IO,         /* submit() with the I/O below, then its status */
+	WANT_OKAY,       /* answered OKAY at once (an empty discard) */
+	WANT_ERROR,      /* refused ERROR at once */
+	WANT_EOPNOTSUPP  /* refused EOPNOTSUPP at once */
+};
+
+/* The I/O a request must hand to submit(). */
+struct want_io {
+	uint8_t op;        /* READ, WRITE, FLUSH_DISKCACHE or DISCARD */
+	uint64_t offset;   /* bytes into the disk */
+	uint64_t length;   /* DISCARD: bytes; otherwise 0 */
+	unsigned int niov;
+	uint32_t iov_at[BLKBACK_MAX_INDIRECT_SEGS]; /* bytes into guest mem */
+	uint16_t iov_len[BLKBACK_MAX_INDIRECT_SEGS];
+};
+
 /* A request taken and not yet answered. */
 struct taken {
 	uint64_t id;
 	uint8_t op;     /* the operation its answer must carry */
 	uint8_t io;     /* 0 no I/O (refused, or an empty discard), 1 I/O in
 			   flight (no answer yet), 2 I/O completed */
+	uint8_t want;   /* enum want */
 	int16_t st;     /* io == 2: the status its answer must carry */
 	sring_idx_t idx;
+	struct want_io w; /* want == WANT_IO */
 };
 
 struct harness {
@@ -104,6 +180,8 @@ struct harness {
 	struct sring_blkif_geometry geo;
 	struct blkback_conn c;
 	int abi, async, lifo, bad; /* bad: the last 4 KiB fail I/O */
+	int read_only;
+	uint32_t block;            /* logical block size, from the input */
 	/* What is granted during this kick, and what the request being
 	 * handled mapped (1 to read, 2 to write). */
 	uint8_t perm[FRAMES], mapped[FRAMES];
@@ -118,29 +196,163 @@ struct harness {
 	unsigned int npend;
 };
 
-/* The daemon's grant lookup; what each request mapped, and how, noted.
- * The ring frame is never handed out for writing (see the top). */
-static uint8_t *map(void *arg, uint32_t gref, int write)
+static uint64_t le(const uint8_t *p, unsigned int n)
 {
-	struct harness *h = arg;
-	uint8_t *p = shm_gnt_map(&h->f, gref, write);
+	uint64_t v = 0;
 
-	if (h->map_for != h->c.be.core.req_cons) {
-		memset(h->mapped, 0, sizeof(h->mapped));
-		h->map_for = h->c.be.core.req_cons;
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/* The frame gref lets the back end read (write: write into), or 0: the
+ * harness's own reading of the grant table (shm.h), not shm_gnt_map(). */
+static uint32_t grant(const struct harness *h, uint32_t gref, int write)
+{
+	const uint8_t *e = h->mem + (size_t)gref * 8u;
+	uint32_t fr, fl;
+
+	if (gref == 0 || gref >= GNT_PER_FRAME)
+		return 0;
+	fr = (uint32_t)le(e, 4);
+	fl = (uint32_t)le(e + 4, 2);
+	if (!(fl & GNT_F_INUSE) || fr < 1 || fr >= FRAMES)
+		return 0;
+	if (write && ((fl & GNT_F_READONLY) || fr == 1)) /* 1: see the top */
+		return 0;
+	return fr;
+}
+
+/* [sector, sector + n) inside the disk and aligned to the block. */
+static int in_disk(const struct harness *h, uint64_t sector, uint64_t n)
+{
+	uint64_t spb = h->block / 512u;
+
+	return sector <= DISK_SECTORS && n <= DISK_SECTORS - sector &&
+	       sector % spb == 0 && n % spb == 0;
+}
+
+/*
+ * The oracle: what must become of the request whose slot bytes are q, as
+ * the blkif rules (docs/blkif.md section 3) and the grant table say; sets
+ * t->want and, for I/O, t->w. Decodes both wire formats itself.
+ */
+static void judge(struct harness *h, struct taken *t, const uint8_t *q)
+{
+	int x32 = h->abi == SRING_BLKIF_ABI_X86_32;
+	const uint8_t *hd = q + (x32 ? 4 : 8); /* id, then sector_number */
+	uint64_t sector = le(hd + 8, 8), total = 0;
+	uint64_t spb = h->block / 512u;
+	uint32_t feat = h->geo.features, maxind = h->geo.max_indirect_segments;
+	const uint8_t *seg[BLKBACK_MAX_INDIRECT_SEGS];
+	unsigned int i, n;
+	uint8_t op = q[0];
+
+	t->want = WANT_ERROR;
+	t->w.niov = 0;
+	if (maxind > BLKBACK_MAX_INDIRECT_SEGS) /* what seg[] holds */
+		maxind = BLKBACK_MAX_INDIRECT_SEGS;
+	switch (op) {
+	case SRING_BLKIF_OP_READ:
+	case SRING_BLKIF_OP_WRITE:
+	case SRING_BLKIF_OP_WRITE_BARRIER:
+	case SRING_BLKIF_OP_FLUSH_DISKCACHE:
+		if ((op == SRING_BLKIF_OP_WRITE_BARRIER &&
+		     !(feat & SRING_BLKIF_F_BARRIER)) ||
+		    (op == SRING_BLKIF_OP_FLUSH_DISKCACHE &&
+		     !(feat & SRING_BLKIF_F_FLUSH))) {
+			t->want = WANT_EOPNOTSUPP;
+			return;
+		}
+		n = q[1];
+		if ((op != SRING_BLKIF_OP_READ && h->read_only) ||
+		    n > SRING_BLKIF_MAX_SEGMENTS_PER_REQUEST ||
+		    (n == 0 && op <= SRING_BLKIF_OP_WRITE))
+			return;
+		for (i = 0; i < n; i++)
+			seg[i] = hd + 16 + 8 * i;
+		break;
+	case SRING_BLKIF_OP_DISCARD: {
+		uint64_t nr = le(hd + 16, 8);
+
+		if (!(feat & SRING_BLKIF_F_DISCARD)) {
+			t->want = WANT_EOPNOTSUPP;
+			return;
+		}
+		if (h->read_only || !in_disk(h, sector, nr))
+			return;
+		t->want = nr ? WANT_IO : WANT_OKAY;
+		t->w.op = op;
+		t->w.offset = sector * 512u;
+		t->w.length = nr * 512u;
+		return;
 	}
-	if (p == h->ring && write)
-		return NULL;
-	if (p)
-		h->mapped[(size_t)(p - h->mem) / PG] |= write ? 2 : 1;
-	return p;
+	case SRING_BLKIF_OP_INDIRECT: {
+		const uint8_t *pg[SRING_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+
+		if (!maxind) {
+			t->want = WANT_EOPNOTSUPP;
+			return;
+		}
+		op = q[1];
+		n = (unsigned int)le(q + 2, 2);
+		if ((op != SRING_BLKIF_OP_READ && op != SRING_BLKIF_OP_WRITE) ||
+		    (op == SRING_BLKIF_OP_WRITE && h->read_only) || n == 0 ||
+		    n > maxind)
+			return;
+		for (i = 0; i < (n + 511u) / 512u; i++) {
+			uint32_t fr = grant(h, (uint32_t)le(hd + 20 + 4 * i, 4),
+					    0);
+
+			if (!fr)
+				return;
+			pg[i] = h->mem + (size_t)fr * PG;
+		}
+		for (i = 0; i < n; i++)
+			seg[i] = pg[i / 512u] + (i % 512u) * 8u;
+		break;
+	}
+	default:
+		t->want = WANT_EOPNOTSUPP;
+		return;
+	}
+	/* Segments: each whole sectors of one page, aligned, in the disk,
+	 * and granted for the access. */
+	for (i = 0; i < n; i++) {
+		uint8_t first = seg[i][4], last = seg[i][5];
+
+		if (first > last || last > 7 || first % spb ||
+		    (last - first + 1u) % spb)
+			return;
+		total += last - first + 1u;
+	}
+	if (n && !in_disk(h, sector, total))
+		return;
+	for (i = 0; i < n; i++) {
+		uint32_t fr = grant(h, (uint32_t)le(seg[i], 4),
+				    op == SRING_BLKIF_OP_READ);
+
+		if (!fr)
+			return;
+		t->w.iov_at[i] = fr * PG + seg[i][4] * 512u;
+		t->w.iov_len[i] =
+			(uint16_t)((seg[i][5] - seg[i][4] + 1u) * 512u);
+	}
+	t->want = WANT_IO;
+	t->w.op = op;
+	t->w.offset = sector * 512u;
+	t->w.length = 0;
+	t->w.niov = n;
 }
 
 /*
  * Notes the id and answer operation of each request taken since the last
- * look, from the ring as it was when the kick began: nothing but the back
- * end writes the ring while it runs, and it never writes a slot it has
- * yet to take (the ring's window), so this is what it read.
+ * look, and judges it, from the ring as it was when the kick began:
+ * nothing but the back end writes the ring while it runs, and it never
+ * writes a slot it has yet to take (the ring's window), so this is what
+ * it read. Called as soon as the back end maps anything for a request,
+ * before each I/O and after each kick: guest memory is then as it was
+ * when every request not yet noted was taken (see the top).
  */
 static void take_note(struct harness *h)
 {
@@ -157,6 +369,43 @@ static void take_note(struct harness *h)
 		t->op = q[0] == SRING_BLKIF_OP_INDIRECT ? q[1] : q[0];
 		t->io = 0;
 		t->idx = h->noted;
+		judge(h, t, q);
+	}
+}
+
+/* The daemon's grant lookup; what each request mapped, and how, noted.
+ * The ring frame is never handed out for writing (see the top). */
+static uint8_t *map(void *arg, uint32_t gref, int write)
+{
+	struct harness *h = arg;
+	uint8_t *p;
+
+	take_note(h); /* before the back end reads an indirect page */
+	p = shm_gnt_map(&h->f, gref, write);
+	if (h->map_for != h->c.be.core.req_cons) {
+		memset(h->mapped, 0, sizeof(h->mapped));
+		h->map_for = h->c.be.core.req_cons;
+	}
+	if (p == h->ring && write)
+		return NULL;
+	if (p)
+		h->mapped[(size_t)(p - h->mem) / PG] |= write ? 2 : 1;
+	return p;
+}
+
+static const char *const want_name[] = {"the I/O", "OKAY at once",
+					"ERROR", "EOPNOTSUPP"};
+
+/* The status an answer to t must carry now, or 1 if none may come yet. */
+static int answer_due(const struct taken *t)
+{
+	if (t->io)
+		return t->io == 2 ? t->st : 1;
+	switch (t->want) {
+	case WANT_OKAY: return SRING_BLKIF_RSP_OKAY;
+	case WANT_ERROR: return SRING_BLKIF_RSP_ERROR;
+	case WANT_EOPNOTSUPP: return SRING_BLKIF_RSP_EOPNOTSUPP;
+	default: return 1; /* owed an I/O first */
 	}
 }
 
@@ -188,24 +437,61 @@ static void check_answers(struct harness *h)
 		for (i = 0; i < h->nout; i++) {
 			const struct taken *t = &h->out[i];
 
-			if (t->id == id && t->op == a[8] && t->io != 1 &&
-			    (t->io == 2 ? st == t->st
-					: (st != SRING_BLKIF_RSP_OKAY ||
-					   t->op == SRING_BLKIF_OP_DISCARD)))
+			if (t->id == id && t->op == a[8] &&
+			    answer_due(t) == st)
 				break;
-			ensure(h->async, "answer out of order");
+			if (!h->async) {
+				fprintf(stderr, "blkback: request %u (id %llu,"
+					" op %u) wants %s (io %u), answered "
+					"id %llu op %u status %d\n",
+					(unsigned int)t->idx,
+					(unsigned long long)t->id, t->op,
+					want_name[t->want], t->io,
+					(unsigned long long)id, a[8], st);
+				ensure(0, "answer out of order, or not the "
+				       "one the request must get");
+			}
 		}
 		ensure(i < h->nout, "answer for no request taken, or with "
-		       "the wrong operation, or OKAY without the I/O, or its "
-		       "status not the I/O's");
+		       "the wrong operation, or a status the request must "
+		       "not get, or before its I/O completed");
 		memmove(&h->out[i], &h->out[i + 1],
 			(h->nout - i - 1) * sizeof(h->out[0]));
 		h->nout--;
 	}
 }
 
-/* The disk: checks that the back end handed over only granted memory and
- * only the disk, does the I/O, and completes it now or at the next kick. */
+/* The I/O the back end handed over, against what the request must do. */
+static void check_io(struct harness *h, const struct taken *t,
+		     const struct blkback_io *io)
+{
+	unsigned int i;
+
+	if (t->want != WANT_IO)
+		fprintf(stderr, "blkback: request %u (op %u) wants %s, got "
+			"I/O\n", (unsigned int)t->idx, t->op,
+			want_name[t->want]);
+	ensure(t->want == WANT_IO, "I/O for a request that must be "
+	       "refused (or answered at once)");
+	ensure(io->op == t->w.op, "I/O of the wrong operation");
+	/* A flush without data has no place on the disk to check. */
+	ensure((io->offset == t->w.offset ||
+		(!t->w.niov && t->w.op != SRING_BLKIF_OP_DISCARD)) &&
+		       io->length == t->w.length,
+	       "I/O at the wrong disk offset (not sector * 512), or of the "
+	       "wrong discard length");
+	ensure(io->niov == t->w.niov, "not one iovec per segment");
+	for (i = 0; i < io->niov; i++)
+		ensure((uintptr_t)io->iov[i].iov_base ==
+				       (uintptr_t)h->mem + t->w.iov_at[i] &&
+			       io->iov[i].iov_len == t->w.iov_len[i],
+		       "iovec i is not segment i's sectors of its granted "
+		       "frame");
+}
+
+/* The disk: checks that the back end handed over the I/O the request
+ * asks for, only granted memory and only the disk, does the I/O, and
+ * completes it now or at the next kick. */
 static void submit(void *arg, struct blkback_io *io)
 {
 	struct harness *h = arg;
@@ -238,6 +524,13 @@ static void submit(void *arg, struct blkback_io *io)
 		       "for a read)");
 		ensure(pos <= DISK_BYTES && n <= DISK_BYTES - pos,
 		       "I/O past the end of the disk");
+		pos += n;
+	}
+	check_io(h, t, io);
+	for (i = 0, pos = io->offset; i < io->niov; i++) {
+		uint8_t *p = io->iov[i].iov_base;
+		size_t n = io->iov[i].iov_len;
+
 		if (io->op == SRING_BLKIF_OP_READ)
 			memcpy(p, h->disk + pos, n);
 		else
@@ -350,13 +643,17 @@ static int step(void *arg)
 	struct harness *h = arg;
 	sring_idx_t rsp_before = h->c.be.core.rsp_prod_pvt;
 	unsigned int old = h->npend;
-	int rc, kicks = 0;
+	int rc, kicks = 0, was_dead = h->c.dead;
 
 	memcpy(h->snap, h->ring, h->ring_bytes);
 	grants_before(h);
 	while ((rc = blkback_conn_kick(&h->c)) == 1 && ++kicks < 3)
 		;
 	ASAN_UNPOISON_MEMORY_REGION(h->mem, FRAMES * PG);
+	/* Dead in an earlier turn, whatever the kit wrote since. */
+	ensure(!was_dead || (rc == -1 && memcmp(h->snap, h->ring,
+						h->ring_bytes) == 0),
+	       "a dead connection served again");
 	ensure(rc == 0 || rc == -1, "a kick that does not settle");
 	ensure((rc < 0) == h->c.dead &&
 		       h->c.dead == (sring_blkif_backend_broken(&h->c.be) != 0),
@@ -373,7 +670,7 @@ static int step(void *arg)
 		ensure(h->c.inflight == 0 &&
 			       memcmp(h->snap, h->ring, h->ring_bytes) == 0,
 		       "a dead connection served again");
-		return 1;
+		return 0; /* the kit scribbles on; every kick is checked */
 	}
 	check_after(h, rsp_before);
 	ensure(rc == 0 &&
@@ -397,6 +694,8 @@ static void harness_init(struct harness *h, uint8_t cfg)
 	h->async = (cfg & 8) != 0;
 	h->lifo = (cfg & 16) != 0;
 	h->bad = (cfg & 32) != 0;
+	h->read_only = (cfg & 2) != 0;
+	h->block = (cfg & 4) ? 4096 : 512;
 	h->mem = calloc(FRAMES, PG); /* exact size: ASan sees any overrun */
 	h->disk = calloc(1, DISK_BYTES);
 	if (!h->mem || !h->disk)
@@ -415,8 +714,12 @@ static void harness_init(struct harness *h, uint8_t cfg)
 	h->f.nr_gnt = GNT_PER_FRAME;
 	h->ring = h->mem + PG;
 	h->ring_bytes = 64 + SLOTS * sring_blkif_slot_size(h->abi);
-	blkback_geometry(&h->geo, DISK_SECTORS, (cfg & 4) ? 4096 : 512,
-			 cfg & 2);
+	blkback_geometry(&h->geo, DISK_SECTORS, h->block, h->read_only);
+	/* The oracle takes the disk from the input, the features and the
+	 * indirect maximum from geo (what the daemon advertises). */
+	if (h->geo.sectors != DISK_SECTORS || h->geo.sector_size != h->block ||
+	    h->geo.read_only != h->read_only)
+		abort();
 	blkback_conn_init(&h->c, 1, &h->geo, &ops, h, BLKBACK_FUZZ_LOG);
 	if (sring_blkif_ring_init(h->abi, h->ring, h->ring_bytes) != SRING_OK ||
 	    blkback_conn_attach(&h->c, h->abi, h->ring, h->ring_bytes) !=

@@ -146,6 +146,33 @@ SEEDS = {
     "seed-index-jump": bytes([0]) + publish(
         rw(READ, 0xaaaa, 0, [seg(1)])) + NOTIFY + bytes([6]) +
     struct.pack("<I", 0x1000) + NOTIFY,
+    # One of each refusal (docs/blkif.md section 3), then a good read:
+    # EOPNOTSUPP for RESERVED_1, an unoffered barrier and an unknown
+    # operation; ERROR for no segment, first_sect > last_sect, sectors
+    # past the disk, a read into a read-only grant, a bad indirect_op;
+    # then ERROR for grant 0, 12 segments, a discard past the disk, an
+    # indirect page not granted.
+    "seed-refusals": bytes([0]) + publish(
+        rw(4, 0x100, 0, [seg(1)]), rw(2, 0x101, 0, []),
+        rw(0x80, 0x102, 0, [seg(1)]), rw(READ, 0x103, 0, []),
+        rw(READ, 0x104, 0, [seg(1, 5, 2)]), rw(READ, 0x105, 127, [seg(1)]),
+        rw(READ, 0x106, 0, [seg(9)]), indirect(FLUSH, 0x107, 0, 1, [3])) +
+    NOTIFY + publish(
+        rw(WRITE, 0x108, 0, [seg(0)]),
+        rw(READ, 0x109, 0, [seg(1, 0, 0)] * 11)[:1] + bytes([12]) +
+        rw(READ, 0x109, 0, [seg(1, 0, 0)] * 11)[2:],
+        discard(0x10a, 120, 9), indirect(READ, 0x10b, 0, 1, [0]),
+        rw(READ, 0x10c, 0, [seg(2)])) + NOTIFY,
+    # Read-only disk of 4 KiB blocks: writes, flushes, discards and an
+    # indirect write are refused ERROR, unaligned reads too; the
+    # unoffered barrier is EOPNOTSUPP all the same; an aligned read is
+    # served.
+    "seed-refusals-4k-ro": bytes([6]) + publish(
+        rw(WRITE, 0x200, 0, [seg(1)]), rw(READ, 0x201, 0, [seg(1, 1, 7)]),
+        rw(READ, 0x202, 4, [seg(1)]), discard(0x203, 0, 8),
+        rw(2, 0x204, 0, []), rw(FLUSH, 0x205, 0, []),
+        indirect(WRITE, 0x206, 0, 1, [3]), rw(READ, 0x207, 8, [seg(1)])) +
+    NOTIFY,
     # Hostile: req_prod rewound below what was consumed (op 7, -1).
     "seed-index-rewind": bytes([0]) + publish(
         rw(READ, 0xbbbb, 0, [seg(1)]), rw(READ, 0xbbbc, 8, [seg(2)])) +

@@ -156,7 +156,34 @@ seeds['flex'] = {
     'frame-lies': fgeom(1, False, False) + bytes([FP['HONEST'], 8]) +
         struct.pack('<I', 200) + bytes(4) + bytes([R['RMSG'], 9, R['READ'],
         1]),
+    # No event words, a small wake: pushes that must and must not notify.
+    'writer-wake': fgeom(3, False, True, wake=3) + bytes([W['WRITE'], 2,
+        1, 2, W['PUSH'], 0, W['WRITE'], 1, 3, W['PUSH'], 0, FP['HONEST'],
+        3, W['WRITE'], 1, 4, W['PUSH'], 0, W['FINAL'], 1]),
+    'reader-wake': fgeom(2, False, False, wake=5) + bytes([FP['HONEST'],
+        32]) + pay(32, 1) + bytes([R['READ'], 1, R['PUSH'], 0, R['READ'],
+        20, R['PUSH'], 0, R['FINAL'], 3]),
 }
+# Xen's flex pair (order 0, 2048 bytes a direction) and the console page;
+# a = kind << 3 (5 Xen in, 6 Xen out, 7 console; console: | 1 = in).
+def xgeom(kind, writer, start=0, wake=0, con_in=False):
+    return bytes([(kind << 3) | (1 if con_in else 0) |
+                  (0x80 if writer else 0), start, wake])
+
+seeds['flex'].update({
+    'xen-in-writer': xgeom(5, True, start=1) + bytes([W['WALL'], 40]) +
+        pay(320, 1) + bytes([W['PUSH'], 0, W['WMSG'], 9]) + pay(72, 1, 3) +
+        bytes([W['PUSH'], 0, FP['HONEST'], 50, W['FINAL'], 0, W['FREE'], 0]),
+    'xen-out-reader': xgeom(6, False, wake=200) + bytes([FP['HONEST'], 30]) +
+        pay(30 * 8 + 6, 1) + bytes([R['READ'], 20, R['PUSH'], 0, R['SPANS'],
+        3, R['PUSH'], 0, R['FINAL'], 0]),
+    'console-out-writer': xgeom(7, True, wake=1) + bytes([W['WRITE'], 100]) +
+        pay(800, 1) + bytes([W['PUSH'], 0, FP['HONEST'], 255, W['RESV'],
+        200, 150, W['PUSH'], 0, W['FINAL'], 0]),
+    'console-in-reader': xgeom(7, False, start=2, con_in=True, wake=64) +
+        bytes([FP['HONEST'], 40]) + pay(40 * 4, 1) + bytes([R['RALL'], 30,
+        R['PEEK'], 10, R['PUSH'], 0, R['AVAIL'], 0, R['FINAL'], 0]),
+})
 
 # blkif: a = sector size index | features << 3 | read-only << 7;
 # b = max indirect index | x86_32 << 2 | disk-size mode << 3.

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared by sring's fuzz targets: the invariant check that crashes, the
- * choice of ring geometry from the first input bytes, and the shared-area
- * snapshot used to prove that a call wrote only where it may.
+ * choice of ring geometry and layout (Xen's or sring's fast one) from the
+ * first input bytes, and the shared-area snapshot used to prove that a
+ * call wrote only where it may.
  *
  * The area is malloc'ed at its exact size, so ASan reports any access past
  * it; the slot count is then derived by the library, never by us.
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include <sring/ring.h>
+#include <sring/fast.h>
 
 #include "sring_fuzzkit.h"
 
@@ -30,26 +32,44 @@
 
 /* Largest slot in the geometries below (blkif's 112-byte slot). */
 #define FUZZ_MAX_SLOT 112u
+/* Largest area of either layout below (fast: 16 x 112 + 16 x 112). */
+#define FUZZ_MAX_AREA 4096u
 
 struct fuzz_geom {
-	uint32_t slot;    /* slot (union) size */
+	int fast;         /* 0: Xen's layout, 1: sring's fast layout */
+	uint32_t slot;    /* Xen layout: slot (union) size */
 	uint32_t req;     /* request bytes copied, 1..slot */
 	uint32_t rsp;     /* response bytes copied, 1..slot */
 	uint32_t n;       /* slots the library must find: 1..16 */
-	size_t bytes;     /* area size, up to slot - 1 bytes of slack */
+	size_t bytes;     /* area size, up to slot - 1 bytes of slack (Xen) */
 	sring_idx_t idx0; /* starting index (near a wrap, often) */
+	/* Where the words and slots are, from the layouts' specifications
+	 * (docs/protocol.md, docs/fast-layout.md), not from the library. */
+	size_t o_req_prod, o_req_event, o_rsp_prod, o_rsp_event;
+	size_t o_req_slots, o_rsp_slots, req_stride, rsp_stride;
+	/* Fast layout: a header word the peer rewrites before we attach. */
+	int hdr_lie;
+	uint32_t hdr_word, hdr_val;
 };
 
+static inline size_t fuzz_round(size_t x, size_t a)
+{
+	return (x + a - 1u) / a * a;
+}
+
 /*
- * Four bytes pick the geometry: odd slot sizes exercise the byte and
- * 4-byte copy paths, starting indices near 2^31 and 2^32 the wrap.
+ * Five bytes pick the geometry: odd slot sizes exercise the byte and
+ * 4-byte copy paths, starting indices near 2^31 and 2^32 the wrap, and
+ * the fifth byte the layout (bit 0) and, on the fast layout, an
+ * attach-time lie in one header word (bit 1; the word from bits 2-4, its
+ * value from the next 4 bytes).
  */
 static inline void fuzz_geom_pick(struct sring_fuzzkit *k,
 				  struct fuzz_geom *g)
 {
 	static const uint32_t slots[8] = { 4, 7, 8, 12, 16, 24, 64, 112 };
 	uint8_t a = sring_fuzzkit_byte(k), b = sring_fuzzkit_byte(k);
-	uint8_t c = sring_fuzzkit_byte(k), d = sring_fuzzkit_byte(k);
+	uint8_t c = sring_fuzzkit_byte(k), d = sring_fuzzkit_byte(k), e;
 
 	g->slot = slots[a & 7u];
 	g->n = 1u << ((a >> 3) % 5u);
@@ -75,21 +95,121 @@ static inline void fuzz_geom_pick(struct sring_fuzzkit *k,
 		g->idx0 = sring_fuzzkit_u32(k);
 		break;
 	}
+	e = sring_fuzzkit_byte(k);
+	g->fast = e & 1u;
+	if (!g->fast) {
+		/* docs/protocol.md: four words, then slots from byte 64. */
+		g->o_req_prod = 0;
+		g->o_req_event = 4;
+		g->o_rsp_prod = 8;
+		g->o_rsp_event = 12;
+		g->o_req_slots = g->o_rsp_slots = SRING_HEADER_SIZE;
+		g->req_stride = g->rsp_stride = g->slot;
+		return;
+	}
+	/* docs/fast-layout.md: a line per word, slots 8-byte strided,
+	 * responses from the next 64-byte boundary after the requests. */
+	g->o_req_prod = 64;
+	g->o_rsp_prod = 128;
+	g->o_req_event = 192;
+	g->o_rsp_event = 256;
+	g->req_stride = fuzz_round(g->req, 8);
+	g->rsp_stride = fuzz_round(g->rsp, 8);
+	g->o_req_slots = 320;
+	g->o_rsp_slots = fuzz_round(320 + g->n * g->req_stride, 64);
+	g->bytes = g->o_rsp_slots + g->n * g->rsp_stride;
+	g->hdr_lie = (e >> 1) & 1u;
+	g->hdr_word = (uint32_t)(e >> 2) % 5u;
+	if (g->hdr_lie)
+		g->hdr_val = sring_fuzzkit_u32(k);
 }
 
-/* Allocates and initialises the area, and describes it. */
+/* Offset of request or response slot i. */
+static inline size_t fuzz_req_off(const struct fuzz_geom *g, sring_idx_t i)
+{
+	return g->o_req_slots + (size_t)(i & (g->n - 1u)) * g->req_stride;
+}
+
+static inline size_t fuzz_rsp_off(const struct fuzz_geom *g, sring_idx_t i)
+{
+	return g->o_rsp_slots + (size_t)(i & (g->n - 1u)) * g->rsp_stride;
+}
+
+/*
+ * Allocates (64-byte aligned, exact size, so ASan sees a byte past it)
+ * and initialises the area, and describes it; the description must put
+ * every word and slot where the specification does.
+ */
 static inline unsigned char *fuzz_area_new(const struct fuzz_geom *g,
 					   struct sring_layout *l)
 {
-	unsigned char *area = (unsigned char *)malloc(g->bytes);
+	void *mem = NULL;
+	unsigned char *area;
 
-	FUZZ_CHECK(area != NULL);
-	FUZZ_CHECK(sring_shared_init_at(area, g->bytes, g->slot, g->idx0) ==
-		   SRING_OK);
-	FUZZ_CHECK(sring_xen_layout(l, area, g->bytes, g->slot, g->req,
-				    g->rsp) == SRING_OK);
+	FUZZ_CHECK(g->bytes <= FUZZ_MAX_AREA);
+	FUZZ_CHECK(posix_memalign(&mem, 64, g->bytes) == 0);
+	area = (unsigned char *)mem;
+	if (g->fast) {
+		FUZZ_CHECK(sring_fast_init_at(area, g->bytes, g->req, g->rsp,
+					      g->idx0) == SRING_OK);
+		FUZZ_CHECK(sring_fast_layout(l, area, g->bytes, g->req,
+					     g->rsp) == SRING_OK);
+	} else {
+		FUZZ_CHECK(sring_shared_init_at(area, g->bytes, g->slot,
+						g->idx0) == SRING_OK);
+		FUZZ_CHECK(sring_xen_layout(l, area, g->bytes, g->slot, g->req,
+					    g->rsp) == SRING_OK);
+	}
 	FUZZ_CHECK(l->nr_ents == g->n);
+	FUZZ_CHECK((unsigned char *)l->req_prod == area + g->o_req_prod);
+	FUZZ_CHECK((unsigned char *)l->req_event == area + g->o_req_event);
+	FUZZ_CHECK((unsigned char *)l->rsp_prod == area + g->o_rsp_prod);
+	FUZZ_CHECK((unsigned char *)l->rsp_event == area + g->o_rsp_event);
+	FUZZ_CHECK(l->req_slots == area + g->o_req_slots);
+	FUZZ_CHECK(l->rsp_slots == area + g->o_rsp_slots);
+	FUZZ_CHECK(l->req_stride == g->req_stride &&
+		   l->rsp_stride == g->rsp_stride);
 	return area;
+}
+
+/*
+ * Attaches one end (f or b, the other NULL) as a real peer would: Xen's
+ * layout from the agreed geometry; the fast layout through its header,
+ * after the peer's lie in it if the geometry has one. Returns 1 if the
+ * end is attached, 0 if it was refused, which it must be exactly when
+ * the lie changed the word (and then the end is latched).
+ */
+static inline int fuzz_attach(const struct fuzz_geom *g, unsigned char *area,
+			      const struct sring_layout *l,
+			      struct sring_front *f, struct sring_back *b)
+{
+	uint32_t old = 0;
+	int rc;
+
+	if (g->fast && g->hdr_lie) {
+		memcpy(&old, area + 4u * g->hdr_word, 4);
+		memcpy(area + 4u * g->hdr_word, &g->hdr_val, 4);
+	}
+	if (g->fast)
+		rc = f ? sring_front_fast_attach(f, area, g->bytes, g->req,
+						 g->rsp, g->idx0)
+		       : sring_back_fast_attach(b, area, g->bytes, g->req,
+						g->rsp, g->idx0);
+	else
+		rc = f ? sring_front_attach(f, l, g->idx0)
+		       : sring_back_attach(b, l, g->idx0);
+	if (g->fast && g->hdr_lie && g->hdr_val != old) {
+		FUZZ_CHECK(rc == SRING_EINVAL);
+		if (f)
+			FUZZ_CHECK(sring_front_broken(f) != 0 &&
+				   sring_front_get_request(f) == NULL);
+		else
+			FUZZ_CHECK(sring_back_broken(b) != 0 &&
+				   sring_back_get_response(b) == NULL);
+		return 0;
+	}
+	FUZZ_CHECK(rc == SRING_OK);
+	return 1;
 }
 
 /* Offset of an index word in the area. */

@@ -2,22 +2,25 @@
 # SPDX-License-Identifier: MIT
 """Writes the hand-made seed inputs of fuzz/corpus/<target>/seed-*.
 
-Each seed starts with the four geometry bytes of fuzz_common.h
-(fuzz_geom_pick) and then a script. Bytes below 0x80 are peer actions of
-examples/fuzzkit/sring_fuzzkit.h; from 0x80 up, the target's own calls (see
-the OP_* enum of each target). Run from the repository root; it rewrites
+Each ring seed starts with the five geometry bytes of fuzz_common.h
+(fuzz_geom_pick: the fifth picks the layout) and then a script. Bytes
+below 0x80 are peer actions of examples/fuzzkit/sring_fuzzkit.h; from 0x80
+up, the target's own calls (see the OP_* enum of each target). Run from the repository root; it rewrites
 only seed-* files, never crash or campaign inputs.
 """
 import os
 import struct
 
-def geom(slot_idx, order, full=True, start=0, extra=0):
-    """slot_idx 0..7 -> 4,7,8,12,16,24,64,112 bytes; 2^order slots."""
+def geom(slot_idx, order, full=True, start=0, extra=0, fast=False, lie=None):
+    """slot_idx 0..7 -> 4,7,8,12,16,24,64,112 bytes; 2^order slots; on
+    the fast layout, lie=(word 0..4, value) rewrites a header word before
+    the end under test attaches."""
     a = slot_idx | (order << 3) | (0x80 if extra else 0)
     b = 0x80 if full else 3
     c = 0x80 if full else 5
     d = start | (extra << 2)
-    return bytes([a, b, c, d])
+    e = (1 if fast else 0) | ((2 | (lie[0] << 2)) if lie else 0)
+    return bytes([a, b, c, d, e]) + (u32(lie[1]) if lie else b'')
 
 def u32(v):
     return struct.pack('<I', v & 0xffffffff)
@@ -33,7 +36,7 @@ seeds = {}
 
 # Back end vs hostile front. Back ops: 0x80 + OP_*.
 B = dict(COPY=0x80, BATCH=0x81, PUT=0x82, GET=0x83, PUSH=0x84, FINAL=0x85,
-         UNC=0x86, MOD=0x87, OFF=0x88, STEP=0x89)
+         UNC=0x86, MOD=0x87, OFF=0x88, PUBLISH=0x89, STEP=0x8a)
 seeds['ring_back'] = {
     'honest': geom(5, 2) + bytes([PUB, 3]) + pay(3, 24) + bytes([NOTIFY]) +
               bytes([B['COPY'], B['PUT']]) + pay(1, 24, 9) +
@@ -53,11 +56,24 @@ seeds['ring_back'] = {
               16]) + bytes(range(16)) + bytes([PUB, 1]) + pay(1, 112) +
               bytes([REPLAY, 0, REWRITE, NOTIFY_REWIND, SETEV]) + u32(0) +
               bytes([B['PUSH'], B['OFF'], B['STEP']]),
+    # Publish every 2 responses, with the front asleep (event armed).
+    'policy': geom(4, 3) + bytes([B['PUBLISH'], 2, PUB, 6]) + pay(6, 16) +
+              bytes([ARM, B['BATCH'], 6]) + bytes([B['PUT']]) + pay(1, 16) +
+              bytes([B['GET']]) + pay(1, 16) + bytes([B['PUT']]) + pay(1, 16) +
+              bytes([B['PUSH'], B['STEP']]),
+    'fast-honest': geom(5, 2, fast=True) + bytes([PUB, 3]) + pay(3, 24) +
+              bytes([NOTIFY, B['COPY'], B['PUT']]) + pay(1, 24, 9) +
+              bytes([B['PUSH'], B['FINAL'], B['STEP']]),
+    'fast-hostile': geom(3, 3, fast=True, start=1) + bytes([OVERRUN, 9]) +
+              pay(9, 12) + bytes([NOTIFY, B['UNC'], SETP]) + u32(3) +
+              bytes([B['COPY'], B['STEP']]),
+    'fast-lie': geom(5, 2, fast=True, lie=(1, 3)) + bytes([PUB, 1]) +
+              pay(1, 24) + bytes([NOTIFY]),
 }
 
 # Front end vs hostile back. Front ops: 0x80 + OP_*.
 F = dict(PUT=0x80, GET=0x81, PUSH=0x82, COPY=0x83, BATCH=0x84, FINAL=0x85,
-         UNC=0x86, MOD=0x87, OFF=0x88, FREE=0x89, STEP=0x8a)
+         UNC=0x86, MOD=0x87, OFF=0x88, FREE=0x89, PUBLISH=0x8a, STEP=0x8b)
 seeds['ring_front'] = {
     'honest': geom(5, 2) + bytes([F['PUT']]) + pay(1, 24) +
               bytes([F['PUT']]) + pay(1, 24, 5) + bytes([F['PUSH'], PUB, 2]) +
@@ -77,6 +93,18 @@ seeds['ring_front'] = {
     'scribble': geom(7, 0) + bytes([F['STEP'], 1]) + pay(1, 112) +
                 bytes([ANYW, 0]) + u32(5) + bytes([SLOT, 0x80, 3, 9]) +
                 bytes(9) + bytes([REPLAY, 0, NOTIFY_REWIND, F['FREE']]),
+    'policy': geom(4, 3) + bytes([F['PUBLISH'], 3, ARM]) +
+              (bytes([F['PUT']]) + pay(1, 16)) * 5 + bytes([F['PUSH'],
+              PUB, 5]) + pay(5, 16) + bytes([NOTIFY, F['BATCH'], 8]),
+    'fast-honest': geom(5, 2, fast=True) + bytes([F['PUT']]) + pay(1, 24) +
+              bytes([F['PUT']]) + pay(1, 24, 5) + bytes([F['PUSH'], PUB, 2]) +
+              pay(2, 24, 7) + bytes([NOTIFY, F['COPY'], F['BATCH'], 4,
+              F['FINAL'], F['FREE']]),
+    'fast-ahead': geom(3, 2, fast=True, start=2) + bytes([F['STEP'], 2]) +
+              pay(2, 12) + bytes([OVERRUN, 5]) + pay(5, 12) +
+              bytes([F['UNC'], F['COPY']]),
+    'fast-lie': geom(2, 1, fast=True, lie=(0, 0x73524c46)) +
+              bytes([F['PUT']]) + pay(1, 8),
 }
 
 # Differential: one op byte each (ring_diff_fuzzer.c enum).
@@ -110,6 +138,8 @@ seeds['ring_diff'] = {
     'full': geom(0, 0) + bytes([D['FPUT']]) + pay(1, 4) + bytes([D['FPUT']]) +
             pay(1, 4) + bytes([D['FPUSH'], D['BPUT']]) + pay(1, 4) +
             bytes([D['BCOPY'], D['BCOPY'], D['BPUT']]) + pay(1, 4),
+    'fast-pingpong': geom(5, 2, fast=True) + diff_round(3, 24, 24, 1) * 3,
+    'fast-wrap': geom(2, 3, start=1, fast=True) + diff_round(8, 8, 8, 2) * 5,
 }
 
 # Demo back end: the kit's script only (no geometry bytes).

@@ -2,17 +2,20 @@
 /*
  * A front end facing a hostile back end.
  *
- * The mirror of ring_back_fuzzer.c: bytes below 0x80 are peer actions of
- * sring_fuzzkit.h playing the back end (any rsp_prod, any response bytes,
- * rewinds, notifications), bytes from 0x80 are the front end's calls.
- * After every call:
+ * The mirror of ring_back_fuzzer.c, on either layout: bytes below 0x80 are
+ * peer actions of sring_fuzzkit.h playing the back end (any rsp_prod, any
+ * response bytes, rewinds, notifications), bytes from 0x80 are the front
+ * end's calls, the publish policy included. After every call:
  *
  *  - the call wrote only its own words and the request slot it filled, and
  *    nothing once latched broken;
  *  - counts and free slots are within the ring size;
  *  - a response is accepted only for a request we published, only if the
  *    peer published it in a valid window, in sequence, byte-exact;
- *  - a broken ring stays broken;
+ *  - the first SRING_EPROTO latches the ring (tracked here, not read from
+ *    the library), which then stays latched and says so from every call;
+ *  - the policy publishes exactly when k requests are unpublished, and a
+ *    "notify" it finds is returned by the next push;
  *  - final_check() returns 0 only with rsp_event armed at most "requests
  *    in flight" ahead (so an honest back end answering them all crosses
  *    it: the moderation cap that makes the front's sleep lost-wake-up
@@ -29,21 +32,33 @@ struct fctx {
 	struct sring_layout l;
 	struct sring_front f;
 	unsigned char *area;
-	unsigned char snap[SRING_HEADER_SIZE + 16 * FUZZ_MAX_SLOT +
-			   FUZZ_MAX_SLOT];
+	unsigned char snap[FUZZ_MAX_AREA];
 	unsigned char rsp[2 * 16 * FUZZ_MAX_SLOT];
 	unsigned char req[FUZZ_MAX_SLOT];
 	sring_idx_t ok_hi; /* highest rsp_prod published in a valid window */
 	sring_idx_t next;  /* index of the next response we may accept */
+	/* What the front must have done, kept here from its calls alone. */
+	sring_idx_t pub;   /* req_prod it published last */
+	uint32_t every;    /* publish policy */
+	int pending;       /* a policy push said "notify" */
+	int latched;       /* a call returned SRING_EPROTO */
 	int depth;
 };
 
 enum { OP_PUT, OP_GET, OP_PUSH, OP_COPY, OP_COPY_BATCH, OP_FINAL,
-       OP_UNCONSUMED, OP_MODERATE, OP_NOTIFY_OFF, OP_FREE, OP_STEP, OP_NR };
+       OP_UNCONSUMED, OP_MODERATE, OP_NOTIFY_OFF, OP_FREE, OP_PUBLISH,
+       OP_STEP, OP_NR };
 
-static size_t slot_off(const struct fctx *c, sring_idx_t i)
+/* As in ring_back_fuzzer.c: the policy's push before handing out pvt0. */
+static int policy_push(struct fctx *c, sring_idx_t pvt0)
 {
-	return SRING_HEADER_SIZE + (size_t)(i & (c->g.n - 1u)) * c->g.slot;
+	if (c->every == 0 || (uint32_t)(pvt0 - c->pub) < c->every)
+		return 0;
+	if (sring_need_event(fuzz_word(c->snap, c->g.o_req_event), pvt0,
+			     c->pub))
+		c->pending = 1;
+	c->pub = pvt0;
+	return 1;
 }
 
 static void front_op(struct fctx *c, unsigned int op);
@@ -70,12 +85,13 @@ static int front_step(void *ctx)
 static void front_op(struct fctx *c, unsigned int op)
 {
 	struct sring_front *f = &c->f;
-	const uint32_t n = c->g.n;
-	const size_t bytes = c->g.bytes;
+	const struct fuzz_geom *g = &c->g;
+	const uint32_t n = g->n;
+	const size_t bytes = g->bytes;
 	struct fuzz_allow allow;
-	const int broken0 = f->broken;
+	const int latched0 = c->latched;
 	const sring_idx_t cons0 = f->rsp_cons, avail0 = f->rsp_avail;
-	const sring_idx_t pvt0 = f->req_prod_pvt, pub0 = f->req_pub;
+	const sring_idx_t pvt0 = f->req_prod_pvt, pub0 = c->pub;
 	sring_idx_t p;
 	int p_valid, rc = 0;
 	uint32_t i, max, k, inflight;
@@ -83,7 +99,7 @@ static void front_op(struct fctx *c, unsigned int op)
 
 	memcpy(c->snap, c->area, bytes);
 	memset(&allow, 0, sizeof(allow));
-	p = fuzz_word(c->snap, 8);
+	p = fuzz_word(c->snap, g->o_rsp_prod);
 	/* The spec's window: rsp_prod in [rsp_avail, req_pub]. */
 	p_valid = (uint32_t)(p - avail0) <= (uint32_t)(pub0 - avail0);
 	if ((uint32_t)(pub0 - p) <= n && (int32_t)(p - c->ok_hi) > 0)
@@ -91,41 +107,56 @@ static void front_op(struct fctx *c, unsigned int op)
 
 	switch (op % OP_NR) {
 	case OP_PUT:
-		sring_fuzzkit_bytes(&c->k, c->req, c->g.req);
-		rc = sring_front_put_request(f, c->req);
-		if (rc == SRING_OK) {
-			FUZZ_CHECK(!broken0 && (uint32_t)(pvt0 - cons0) < n);
-			fuzz_allow_add(&allow, slot_off(c, pvt0), c->g.req);
-			FUZZ_CHECK(memcmp(c->area + slot_off(c, pvt0), c->req,
-					  c->g.req) == 0);
-		} else {
-			FUZZ_CHECK(rc == (broken0 ? SRING_EPROTO : SRING_FULL));
-			FUZZ_CHECK(broken0 || (uint32_t)(pvt0 - cons0) == n);
-		}
-		break;
 	case OP_GET:
-		slot = sring_front_get_request(f);
-		if (slot) {
-			FUZZ_CHECK(!broken0 && (uint32_t)(pvt0 - cons0) < n);
-			FUZZ_CHECK((unsigned char *)slot ==
-				   c->area + slot_off(c, pvt0));
-			fuzz_allow_add(&allow, slot_off(c, pvt0), c->g.req);
-			sring_fuzzkit_bytes(&c->k, slot, c->g.req);
+		if (op % OP_NR == OP_PUT) {
+			sring_fuzzkit_bytes(&c->k, c->req, g->req);
+			rc = sring_front_put_request(f, c->req);
+			slot = rc == SRING_OK ? c->area + fuzz_req_off(g, pvt0)
+					      : NULL;
 		} else {
-			FUZZ_CHECK(broken0 || (uint32_t)(pvt0 - cons0) == n);
-			rc = broken0;
+			slot = sring_front_get_request(f);
+			if (slot)
+				sring_fuzzkit_bytes(&c->k, slot, g->req);
+		}
+		if (slot) {
+			FUZZ_CHECK(!latched0 && (uint32_t)(pvt0 - cons0) < n);
+			FUZZ_CHECK((unsigned char *)slot ==
+				   c->area + fuzz_req_off(g, pvt0));
+			fuzz_allow_add(&allow, fuzz_req_off(g, pvt0), g->req);
+			if (op % OP_NR == OP_PUT)
+				FUZZ_CHECK(memcmp(slot, c->req, g->req) == 0);
+			if (policy_push(c, pvt0)) {
+				FUZZ_CHECK(fuzz_word(c->area, g->o_req_prod) ==
+					   pvt0);
+				fuzz_allow_add(&allow, g->o_req_prod, 4);
+			}
+		} else {
+			FUZZ_CHECK(latched0 || (uint32_t)(pvt0 - cons0) == n);
+			if (op % OP_NR == OP_PUT)
+				FUZZ_CHECK(rc == (latched0 ? SRING_EPROTO
+							   : SRING_FULL));
+			else
+				rc = latched0 ? SRING_EPROTO : 0;
 		}
 		break;
 	case OP_PUSH:
 		rc = sring_front_push_requests(f);
-		if (broken0 || pvt0 == pub0) {
+		if (latched0) {
 			FUZZ_CHECK(rc == 0);
-		} else {
-			FUZZ_CHECK(rc == sring_need_event(fuzz_word(c->snap, 4),
-							  pvt0, pub0));
-			FUZZ_CHECK(fuzz_word(c->area, 0) == pvt0);
-			fuzz_allow_add(&allow, 0, 4);
+			break;
 		}
+		if (pvt0 != pub0) {
+			FUZZ_CHECK(fuzz_word(c->area, g->o_req_prod) == pvt0);
+			fuzz_allow_add(&allow, g->o_req_prod, 4);
+		}
+		/* Xen's rule, or a policy push's "notify" kept for us. */
+		FUZZ_CHECK(rc == (c->pending ||
+				  (pvt0 != pub0 &&
+				   sring_need_event(fuzz_word(c->snap,
+							      g->o_req_event),
+						    pvt0, pub0))));
+		c->pending = 0;
+		c->pub = pvt0;
 		break;
 	case OP_COPY:
 		rc = sring_front_copy_response(f, c->rsp);
@@ -135,13 +166,14 @@ static void front_op(struct fctx *c, unsigned int op)
 			FUZZ_CHECK(cons0 == c->next);
 			FUZZ_CHECK((int32_t)(c->ok_hi - cons0) > 0);
 			FUZZ_CHECK((int32_t)(pub0 - cons0) > 0);
-			FUZZ_CHECK(memcmp(c->rsp, c->snap + slot_off(c, cons0),
-					  c->g.rsp) == 0);
+			FUZZ_CHECK(memcmp(c->rsp,
+					  c->snap + fuzz_rsp_off(g, cons0),
+					  g->rsp) == 0);
 			c->next++;
 		} else if (rc == SRING_EMPTY) {
 			FUZZ_CHECK(p_valid && p == cons0);
 		} else {
-			FUZZ_CHECK(broken0 || !p_valid);
+			FUZZ_CHECK(latched0 || !p_valid);
 		}
 		break;
 	case OP_COPY_BATCH:
@@ -153,16 +185,16 @@ static void front_op(struct fctx *c, unsigned int op)
 			   (rc >= 0 && (uint32_t)rc <= max &&
 			    (uint32_t)rc <= n));
 		if (rc == SRING_EPROTO)
-			FUZZ_CHECK(broken0 || !p_valid);
+			FUZZ_CHECK(latched0 || !p_valid);
 		for (i = 0; rc > 0 && i < (uint32_t)rc; i++) {
 			sring_idx_t idx = (sring_idx_t)(cons0 + i);
 
 			FUZZ_CHECK(idx == c->next);
 			FUZZ_CHECK((int32_t)(c->ok_hi - idx) > 0);
 			FUZZ_CHECK((int32_t)(pub0 - idx) > 0);
-			FUZZ_CHECK(memcmp(c->rsp + (size_t)i * c->g.rsp,
-					  c->snap + slot_off(c, idx),
-					  c->g.rsp) == 0);
+			FUZZ_CHECK(memcmp(c->rsp + (size_t)i * g->rsp,
+					  c->snap + fuzz_rsp_off(g, idx),
+					  g->rsp) == 0);
 			c->next++;
 		}
 		break;
@@ -172,23 +204,23 @@ static void front_op(struct fctx *c, unsigned int op)
 		k = f->moderation;
 		if (k > inflight)
 			k = inflight ? inflight : 1u;
-		if (broken0 || !p_valid) {
+		if (latched0 || !p_valid) {
 			FUZZ_CHECK(rc == SRING_EPROTO);
 		} else if ((uint32_t)(p - cons0) >= k) {
 			FUZZ_CHECK(rc == (int)(p - cons0) && (uint32_t)rc <= n);
 		} else {
 			FUZZ_CHECK(rc == 0);
-			FUZZ_CHECK(fuzz_word(c->area, 12) ==
+			FUZZ_CHECK(fuzz_word(c->area, g->o_rsp_event) ==
 				   (sring_idx_t)(cons0 + k));
 			/* The event lies within what is owed to us. */
 			FUZZ_CHECK(inflight == 0 ||
 				   (uint32_t)(pub0 - (cons0 + k)) < n);
-			fuzz_allow_add(&allow, 12, 4);
+			fuzz_allow_add(&allow, g->o_rsp_event, 4);
 		}
 		break;
 	case OP_UNCONSUMED:
 		rc = sring_front_unconsumed_responses(f);
-		if (broken0 || !p_valid)
+		if (latched0 || !p_valid)
 			FUZZ_CHECK(rc == SRING_EPROTO);
 		else
 			FUZZ_CHECK(rc == (int)(p - cons0) && (uint32_t)rc <= n);
@@ -200,14 +232,14 @@ static void front_op(struct fctx *c, unsigned int op)
 		break;
 	case OP_NOTIFY_OFF:
 		sring_front_notify_off(f);
-		if (!broken0) {
-			FUZZ_CHECK(fuzz_word(c->area, 12) == cons0);
-			fuzz_allow_add(&allow, 12, 4);
+		if (!latched0) {
+			FUZZ_CHECK(fuzz_word(c->area, g->o_rsp_event) == cons0);
+			fuzz_allow_add(&allow, g->o_rsp_event, 4);
 		}
 		break;
 	case OP_FREE:
 		rc = sring_front_free_requests(f);
-		if (broken0) {
+		if (latched0) {
 			FUZZ_CHECK(rc == SRING_EPROTO &&
 				   sring_front_full(f));
 		} else {
@@ -216,6 +248,11 @@ static void front_op(struct fctx *c, unsigned int op)
 			rc = 0;
 		}
 		break;
+	case OP_PUBLISH:
+		/* 0 (off), 1..n+1; takes effect at the next reserve. */
+		c->every = sring_fuzzkit_byte(&c->k) % (n + 2u);
+		sring_front_set_publish(f, c->every);
+		break;
 	default:
 		front_step(c);
 		memcpy(c->snap, c->area, bytes);
@@ -223,21 +260,32 @@ static void front_op(struct fctx *c, unsigned int op)
 	}
 
 	fuzz_check_writes(c->snap, c->area, bytes, &allow);
-	FUZZ_CHECK(f->broken == 0 || f->broken == SRING_EPROTO);
-	if (broken0) {
-		FUZZ_CHECK(f->broken == SRING_EPROTO);
+	if (rc == SRING_EPROTO && !c->latched) {
+		c->latched = 1;
+		c->pending = 0; /* a broken ring asks for no notification */
+	}
+	/* The library's latch is ours: set with the first EPROTO, never
+	 * before, never undone. */
+	FUZZ_CHECK(f->broken == (c->latched ? SRING_EPROTO : 0));
+	if (c->latched) {
+		/* Latched: every call says so and touches nothing. */
 		FUZZ_CHECK(rc == 0 || rc == SRING_EPROTO);
+		memcpy(c->snap, c->area, bytes);
 		FUZZ_CHECK(sring_front_broken(f) == SRING_EPROTO);
 		FUZZ_CHECK(sring_front_copy_response(f, c->rsp) ==
 			   SRING_EPROTO);
+		FUZZ_CHECK(sring_front_unconsumed_responses(f) ==
+			   SRING_EPROTO);
+		FUZZ_CHECK(sring_front_final_check(f) == SRING_EPROTO);
+		FUZZ_CHECK(sring_front_free_requests(f) == SRING_EPROTO);
 		FUZZ_CHECK(sring_front_get_request(f) == NULL);
 		FUZZ_CHECK(sring_front_push_requests(f) == 0);
-	}
-	if (!f->broken) {
+		FUZZ_CHECK(memcmp(c->snap, c->area, bytes) == 0);
+	} else {
 		FUZZ_CHECK((uint32_t)(f->rsp_avail - f->rsp_cons) <= n);
-		FUZZ_CHECK((uint32_t)(f->req_pub - f->rsp_avail) <= n);
+		FUZZ_CHECK((uint32_t)(c->pub - f->rsp_avail) <= n);
 		FUZZ_CHECK((uint32_t)(f->req_prod_pvt - f->rsp_cons) <= n);
-		FUZZ_CHECK((uint32_t)(f->req_prod_pvt - f->req_pub) <= n);
+		FUZZ_CHECK((uint32_t)(f->req_prod_pvt - c->pub) <= n);
 		FUZZ_CHECK(f->rsp_cons == c->next);
 	}
 }
@@ -253,7 +301,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   NULL, 0);
 	fuzz_geom_pick(&c.k, &c.g);
 	c.area = fuzz_area_new(&c.g, &c.l);
-	FUZZ_CHECK(sring_front_attach(&c.f, &c.l, c.g.idx0) == SRING_OK);
+	if (!fuzz_attach(&c.g, c.area, &c.l, &c.f, NULL)) {
+		free(c.area);
+		return 0;
+	}
+	c.pub = c.g.idx0;
 	c.k.l = c.l;
 	c.k.area = c.area;
 	c.k.area_bytes = c.g.bytes;

@@ -2,9 +2,11 @@
 /*
  * Standalone driver for the fuzz targets when there is no libFuzzer (gcc,
  * or any compiler): runs every file named on the command line, and every
- * regular file in every directory named, through LLVMFuzzerTestOneInput()
- * once. A failed invariant aborts, so a non-zero exit (or a sanitizer
- * report) is a failing test. This is what ctest runs to replay the corpora.
+ * file in every directory named, through LLVMFuzzerTestOneInput() once. A
+ * directory entry that is not a regular file, or is hidden, is an error
+ * (it would otherwise go unreplayed without a word). A failed invariant
+ * aborts, so a non-zero exit (or a sanitizer report) is a failing test.
+ * This is what ctest runs to replay the corpora.
  *
  *   ring_back_replay fuzz/corpus/ring_back [more files or dirs]
  */
@@ -69,8 +71,15 @@ static int run_dir(const char *dir)
 		return -1;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
+		/* A hidden file is no corpus input: fail, don't skip it. */
+		if (e->d_name[0] == '.') {
+			fprintf(stderr, "%s/%s: hidden file in a corpus\n", dir,
+				e->d_name);
+			rc = -1;
+			continue;
+		}
 		if (n == cap) {
 			char **nn;
 
@@ -96,8 +105,18 @@ static int run_dir(const char *dir)
 	for (i = 0; i < n; i++) {
 		struct stat st;
 
-		if (rc == 0 && stat(names[i], &st) == 0 && S_ISREG(st.st_mode))
+		if (rc != 0) {
+			/* stop at the first failure */
+		} else if (stat(names[i], &st) != 0) {
+			perror(names[i]);
+			rc = -1;
+		} else if (!S_ISREG(st.st_mode)) {
+			/* Nothing else belongs in a corpus: say so. */
+			fprintf(stderr, "%s: not a regular file\n", names[i]);
+			rc = -1;
+		} else {
 			rc = run_file(names[i]);
+		}
 		free(names[i]);
 	}
 	free(names);

@@ -48,7 +48,11 @@
  *   9        arm our event honestly          -
  *   10       set any of the 4 index words    which, 4 bytes
  *   11       write bytes into a slot         slot, offset, len, bytes
- *   12       write bytes anywhere in area    2-byte offset, len, bytes
+ *                                            (slot: bit 7 the response
+ *                                            view; 2 more bytes of slot
+ *                                            number over 128 slots)
+ *   12       write bytes anywhere in area    2-byte offset (4 over
+ *                                            64 KiB), len, bytes
  *   13       replay: publish, rewind, notify n
  *   14       rewrite the last published slot payload
  *   15       notify and then rewind by one   -
@@ -306,10 +310,16 @@ static inline int sring_fuzzkit_peer_op(struct sring_fuzzkit *k, unsigned op,
 						  : k->l.req_stride;
 		unsigned char *base = (which & 0x80u) ? k->l.rsp_slots
 						      : k->l.req_slots;
-		uint32_t off = sring_fuzzkit_byte(k) % stride;
-		uint32_t len = sring_fuzzkit_byte(k) % (stride - off + 1u);
+		uint32_t slot = which & 0x7fu, off, len;
 
-		sring_fuzzkit_bytes(k, base + (size_t)(which & (m - 1u)) *
+		/* Rings over 128 slots: two more bytes of slot number. */
+		if (m > 128u) {
+			slot |= (uint32_t)sring_fuzzkit_byte(k) << 7;
+			slot |= (uint32_t)sring_fuzzkit_byte(k) << 15;
+		}
+		off = sring_fuzzkit_byte(k) % stride;
+		len = sring_fuzzkit_byte(k) % (stride - off + 1u);
+		sring_fuzzkit_bytes(k, base + (size_t)(slot & (m - 1u)) *
 				    stride + off, len);
 		return 0;
 	}
@@ -318,6 +328,11 @@ static inline int sring_fuzzkit_peer_op(struct sring_fuzzkit *k, unsigned op,
 
 		n = sring_fuzzkit_byte(k);
 		n |= (uint32_t)sring_fuzzkit_byte(k) << 8;
+		/* Areas over 64 KiB: two more bytes of offset. */
+		if (k->area_bytes > 0x10000u) {
+			n |= (uint32_t)sring_fuzzkit_byte(k) << 16;
+			n |= (uint32_t)sring_fuzzkit_byte(k) << 24;
+		}
 		len = sring_fuzzkit_byte(k) % 17u;
 		if (!k->area_bytes)
 			return 0;

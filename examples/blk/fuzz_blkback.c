@@ -196,13 +196,25 @@ struct harness {
 	unsigned int npend;
 };
 
-static uint64_t le(const uint8_t *p, unsigned int n)
+/* An n-byte field (2, 4 or 8) of a slot or grant entry: native byte
+ * order, as the ring and the grant table are (Xen's wire is the guest's
+ * own order; s390x replays the corpus too). */
+static uint64_t ld(const uint8_t *p, unsigned int n)
 {
-	uint64_t v = 0;
+	uint16_t v2;
+	uint32_t v4;
+	uint64_t v8;
 
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
+	if (n == 2) {
+		memcpy(&v2, p, 2);
+		return v2;
+	}
+	if (n == 4) {
+		memcpy(&v4, p, 4);
+		return v4;
+	}
+	memcpy(&v8, p, 8);
+	return v8;
 }
 
 /* The frame gref lets the back end read (write: write into), or 0: the
@@ -214,8 +226,8 @@ static uint32_t grant(const struct harness *h, uint32_t gref, int write)
 
 	if (gref == 0 || gref >= GNT_PER_FRAME)
 		return 0;
-	fr = (uint32_t)le(e, 4);
-	fl = (uint32_t)le(e + 4, 2);
+	fr = (uint32_t)ld(e, 4);
+	fl = (uint32_t)ld(e + 4, 2);
 	if (!(fl & GNT_F_INUSE) || fr < 1 || fr >= FRAMES)
 		return 0;
 	if (write && ((fl & GNT_F_READONLY) || fr == 1)) /* 1: see the top */
@@ -241,7 +253,7 @@ static void judge(struct harness *h, struct taken *t, const uint8_t *q)
 {
 	int x32 = h->abi == SRING_BLKIF_ABI_X86_32;
 	const uint8_t *hd = q + (x32 ? 4 : 8); /* id, then sector_number */
-	uint64_t sector = le(hd + 8, 8), total = 0;
+	uint64_t sector = ld(hd + 8, 8), total = 0;
 	uint64_t spb = h->block / 512u;
 	uint32_t feat = h->geo.features, maxind = h->geo.max_indirect_segments;
 	const uint8_t *seg[BLKBACK_MAX_INDIRECT_SEGS];
@@ -273,7 +285,7 @@ static void judge(struct harness *h, struct taken *t, const uint8_t *q)
 			seg[i] = hd + 16 + 8 * i;
 		break;
 	case SRING_BLKIF_OP_DISCARD: {
-		uint64_t nr = le(hd + 16, 8);
+		uint64_t nr = ld(hd + 16, 8);
 
 		if (!(feat & SRING_BLKIF_F_DISCARD)) {
 			t->want = WANT_EOPNOTSUPP;
@@ -295,13 +307,13 @@ static void judge(struct harness *h, struct taken *t, const uint8_t *q)
 			return;
 		}
 		op = q[1];
-		n = (unsigned int)le(q + 2, 2);
+		n = (unsigned int)ld(q + 2, 2);
 		if ((op != SRING_BLKIF_OP_READ && op != SRING_BLKIF_OP_WRITE) ||
 		    (op == SRING_BLKIF_OP_WRITE && h->read_only) || n == 0 ||
 		    n > maxind)
 			return;
 		for (i = 0; i < (n + 511u) / 512u; i++) {
-			uint32_t fr = grant(h, (uint32_t)le(hd + 20 + 4 * i, 4),
+			uint32_t fr = grant(h, (uint32_t)ld(hd + 20 + 4 * i, 4),
 					    0);
 
 			if (!fr)
@@ -329,7 +341,7 @@ static void judge(struct harness *h, struct taken *t, const uint8_t *q)
 	if (n && !in_disk(h, sector, total))
 		return;
 	for (i = 0; i < n; i++) {
-		uint32_t fr = grant(h, (uint32_t)le(seg[i], 4),
+		uint32_t fr = grant(h, (uint32_t)ld(seg[i], 4),
 				    op == SRING_BLKIF_OP_READ);
 
 		if (!fr)

@@ -255,6 +255,11 @@ seeds['blkif'] = {
     'read64': bytes([1 | ALLF, 0, 200]) + rw64(0, [seg(5, 0, 7),
                                                    seg(6, 0, 3)]),
     'write32': bytes([2 | ALLF, 4, 250]) + rw32(1, [seg(7, 0, 1)] * 3),
+    # All 11 segments, distinct, and a sector above 2^32: the x86_32
+    # conversion must carry every one.
+    'read32-11seg': bytes([1 | ALLF, 4 | (1 << 3), 0]) + rw32(0,
+        [seg(0x01020304 + i, i % 8, 7) for i in range(11)],
+        sector=(5 << 32) + 8),
     'flush-noseg': bytes([0 | ALLF, 0, 1]) + rw64(3, []),
     'discard': bytes([1 | ALLF, 0, 64]) + struct.pack('<BBHIQQQ', 5, 1, 0,
                                                       0, 3, 0, 16) + bytes(80),

@@ -170,7 +170,6 @@ struct taken {
 	uint8_t want;   /* enum want */
 	int16_t st;     /* io == 2: the status its answer must carry */
 	sring_idx_t idx;
-	struct want_io w; /* want == WANT_IO */
 };
 
 struct harness {
@@ -189,6 +188,10 @@ struct harness {
 	/* The ring as the back end reads it during this kick. */
 	uint8_t snap[PG];
 	sring_idx_t noted, checked; /* next request to note, answer to check */
+	/* The I/O the request last noted must do: only it can be submitted
+	 * (submit() is for the newest request taken, which map() and submit()
+	 * note first), so the older ones need no copy. */
+	struct want_io w;
 	struct taken out[2 * SLOTS];
 	unsigned int nout;
 	struct blkback_io *pend[2 * SLOTS]; /* asynchronous I/O in flight */
@@ -247,7 +250,7 @@ static int in_disk(const struct harness *h, uint64_t sector, uint64_t n)
 /*
  * The oracle: what must become of the request whose slot bytes are q, as
  * the blkif rules (docs/blkif.md section 3) and the grant table say; sets
- * t->want and, for I/O, t->w. Decodes both wire formats itself.
+ * t->want and, for I/O, h->w. Decodes both wire formats itself.
  */
 static void judge(struct harness *h, struct taken *t, const uint8_t *q)
 {
@@ -261,7 +264,7 @@ static void judge(struct harness *h, struct taken *t, const uint8_t *q)
 	uint8_t op = q[0];
 
 	t->want = WANT_ERROR;
-	t->w.niov = 0;
+	h->w.niov = 0;
 	if (maxind > BLKBACK_MAX_INDIRECT_SEGS) /* what seg[] holds */
 		maxind = BLKBACK_MAX_INDIRECT_SEGS;
 	switch (op) {
@@ -294,9 +297,9 @@ static void judge(struct harness *h, struct taken *t, const uint8_t *q)
 		if (h->read_only || !in_disk(h, sector, nr))
 			return;
 		t->want = nr ? WANT_IO : WANT_OKAY;
-		t->w.op = op;
-		t->w.offset = sector * 512u;
-		t->w.length = nr * 512u;
+		h->w.op = op;
+		h->w.offset = sector * 512u;
+		h->w.length = nr * 512u;
 		return;
 	}
 	case SRING_BLKIF_OP_INDIRECT: {
@@ -346,15 +349,15 @@ static void judge(struct harness *h, struct taken *t, const uint8_t *q)
 
 		if (!fr)
 			return;
-		t->w.iov_at[i] = fr * PG + seg[i][4] * 512u;
-		t->w.iov_len[i] =
+		h->w.iov_at[i] = fr * PG + seg[i][4] * 512u;
+		h->w.iov_len[i] =
 			(uint16_t)((seg[i][5] - seg[i][4] + 1u) * 512u);
 	}
 	t->want = WANT_IO;
-	t->w.op = op;
-	t->w.offset = sector * 512u;
-	t->w.length = 0;
-	t->w.niov = n;
+	h->w.op = op;
+	h->w.offset = sector * 512u;
+	h->w.length = 0;
+	h->w.niov = n;
 }
 
 /*
@@ -485,18 +488,19 @@ static void check_io(struct harness *h, const struct taken *t,
 			want_name[t->want]);
 	ensure(t->want == WANT_IO, "I/O for a request that must be "
 	       "refused (or answered at once)");
-	ensure(io->op == t->w.op, "I/O of the wrong operation");
+	ensure(t->idx == h->noted - 1u, "h->w is not this request's");
+	ensure(io->op == h->w.op, "I/O of the wrong operation");
 	/* A flush without data has no place on the disk to check. */
-	ensure((io->offset == t->w.offset ||
-		(!t->w.niov && t->w.op != SRING_BLKIF_OP_DISCARD)) &&
-		       io->length == t->w.length,
+	ensure((io->offset == h->w.offset ||
+		(!h->w.niov && h->w.op != SRING_BLKIF_OP_DISCARD)) &&
+		       io->length == h->w.length,
 	       "I/O at the wrong disk offset (not sector * 512), or of the "
 	       "wrong discard length");
-	ensure(io->niov == t->w.niov, "not one iovec per segment");
+	ensure(io->niov == h->w.niov, "not one iovec per segment");
 	for (i = 0; i < io->niov; i++)
 		ensure((uintptr_t)io->iov[i].iov_base ==
-				       (uintptr_t)h->mem + t->w.iov_at[i] &&
-			       io->iov[i].iov_len == t->w.iov_len[i],
+				       (uintptr_t)h->mem + h->w.iov_at[i] &&
+			       io->iov[i].iov_len == h->w.iov_len[i],
 		       "iovec i is not segment i's sectors of its granted "
 		       "frame");
 }
@@ -655,17 +659,20 @@ static int step(void *arg)
 	struct harness *h = arg;
 	sring_idx_t rsp_before = h->c.be.core.rsp_prod_pvt;
 	unsigned int old = h->npend;
-	int rc, kicks = 0, was_dead = h->c.dead;
+	int rc, kicks = 0;
 
 	memcpy(h->snap, h->ring, h->ring_bytes);
+	if (h->c.dead) {
+		/* Dead in an earlier turn, whatever the kit wrote since. */
+		ensure(blkback_conn_kick(&h->c) == -1 && h->c.inflight == 0 &&
+			       memcmp(h->snap, h->ring, h->ring_bytes) == 0,
+		       "a dead connection served again");
+		return 0;
+	}
 	grants_before(h);
 	while ((rc = blkback_conn_kick(&h->c)) == 1 && ++kicks < 3)
 		;
 	ASAN_UNPOISON_MEMORY_REGION(h->mem, FRAMES * PG);
-	/* Dead in an earlier turn, whatever the kit wrote since. */
-	ensure(!was_dead || (rc == -1 && memcmp(h->snap, h->ring,
-						h->ring_bytes) == 0),
-	       "a dead connection served again");
 	ensure(rc == 0 || rc == -1, "a kick that does not settle");
 	ensure((rc < 0) == h->c.dead &&
 		       h->c.dead == (sring_blkif_backend_broken(&h->c.be) != 0),

@@ -73,6 +73,38 @@ struct bfctx {
 	struct sring_blkif_segment segs[SRING_BLKIF_SEGS_PER_INDIRECT_FRAME];
 };
 
+/*
+ * fuzz_check_writes() with memcmp over the gaps between the allowed
+ * ranges: the same verdict (it reports the byte and aborts), fast enough
+ * for an area of kilobytes checked after every call.
+ */
+static void check_writes(const unsigned char *before,
+			 const unsigned char *after, size_t bytes,
+			 const struct fuzz_allow *a)
+{
+	size_t pos = 0, lo, hi;
+	unsigned int j;
+
+	for (;;) {
+		/* The allowed range that starts first and ends past pos. */
+		lo = hi = bytes;
+		for (j = 0; j < a->n; j++)
+			if (a->hi[j] > pos && a->lo[j] < lo) {
+				lo = a->lo[j];
+				hi = a->hi[j];
+			}
+		if (lo < pos)
+			lo = pos;
+		if (memcmp(before + pos, after + pos, lo - pos) != 0) {
+			fuzz_check_writes(before, after, bytes, a);
+			FUZZ_CHECK(!"a write outside the allowed ranges");
+		}
+		if (lo >= bytes)
+			return;
+		pos = hi;
+	}
+}
+
 /* Half the time, make a fuzzed response name a request in flight. */
 static void shape_rsp(void *slot, size_t size, sring_idx_t idx, void *arg)
 {
@@ -493,7 +525,7 @@ static void front_op(struct bfctx *c, unsigned int op)
 		submit(c, 4, &al);
 		break;
 	}
-	fuzz_check_writes(c->snap, c->area, c->bytes, &al);
+	check_writes(c->snap, c->area, c->bytes, &al);
 	if (c->latched) {
 		/* Both latched once either saw a violation; nothing written. */
 		memcpy(c->snap, c->area, c->bytes);

@@ -34,8 +34,10 @@
  *    published; no shared byte written;
  *  - push and final check: their words only, and their result by Xen's
  *    rules; EPROTO exactly for an out-of-window rsp_prod;
- *  - once latched, both tracker and ring stay latched and every call says
- *    so; until then the tracker's in-flight count equals the harness's;
+ *  - once latched, the ring stays latched and every call says so; the
+ *    tracker is latched exactly when it was the one that refused (a
+ *    window violation is the ring's alone); until then the tracker's
+ *    in-flight count equals the harness's;
  *  - an indirect page written by sring_blkif_write_indirect_page() holds
  *    exactly the segments and a zero tail.
  */
@@ -66,6 +68,7 @@ struct bfctx {
 	uint32_t nq;
 	uint64_t next_cookie;
 	int latched;
+	int trk_latched; /* the tracker refused a response */
 	/* The harness's own indices (never read from the library). */
 	sring_idx_t pvt, pub, cons, avail;
 	unsigned char snap[SRING_HEADER_SIZE + 32 * 112];
@@ -453,6 +456,7 @@ static void complete(struct bfctx *c)
 		/* Unknown, stale, duplicate or wrong operation. */
 		FUZZ_CHECK(rc == SRING_EPROTO);
 		c->latched = 1;
+		c->trk_latched = 1;
 		return;
 	}
 	FUZZ_CHECK(rc == SRING_OK);
@@ -536,6 +540,8 @@ static void front_op(struct bfctx *c, unsigned int op)
 			   SRING_EPROTO);
 		FUZZ_CHECK(sring_blkif_frontend_push_requests(&c->fe) == 0);
 		FUZZ_CHECK(memcmp(c->snap, c->area, c->bytes) == 0);
+		FUZZ_CHECK(sring_blkif_shadow_broken(&c->sh) ==
+			   (c->trk_latched ? SRING_EPROTO : 0));
 	} else {
 		FUZZ_CHECK(sring_blkif_shadow_in_flight(&c->sh) == c->nq);
 		FUZZ_CHECK(!sring_blkif_shadow_broken(&c->sh));

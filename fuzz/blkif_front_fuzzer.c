@@ -76,38 +76,6 @@ struct bfctx {
 	struct sring_blkif_segment segs[SRING_BLKIF_SEGS_PER_INDIRECT_FRAME];
 };
 
-/*
- * fuzz_check_writes() with memcmp over the gaps between the allowed
- * ranges: the same verdict (it reports the byte and aborts), fast enough
- * for an area of kilobytes checked after every call.
- */
-static void check_writes(const unsigned char *before,
-			 const unsigned char *after, size_t bytes,
-			 const struct fuzz_allow *a)
-{
-	size_t pos = 0, lo, hi;
-	unsigned int j;
-
-	for (;;) {
-		/* The allowed range that starts first and ends past pos. */
-		lo = hi = bytes;
-		for (j = 0; j < a->n; j++)
-			if (a->hi[j] > pos && a->lo[j] < lo) {
-				lo = a->lo[j];
-				hi = a->hi[j];
-			}
-		if (lo < pos)
-			lo = pos;
-		if (memcmp(before + pos, after + pos, lo - pos) != 0) {
-			fuzz_check_writes(before, after, bytes, a);
-			FUZZ_CHECK(!"a write outside the allowed ranges");
-		}
-		if (lo >= bytes)
-			return;
-		pos = hi;
-	}
-}
-
 /* Half the time, make a fuzzed response name a request in flight. */
 static void shape_rsp(void *slot, size_t size, sring_idx_t idx, void *arg)
 {
@@ -215,27 +183,16 @@ static size_t ref_encode(int abi, const struct sring_blkif_req *d,
 	return len;
 }
 
-/* A small deterministic mix: many fields from few input bytes. */
-static uint32_t mix(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352du;
-	x ^= x >> 15;
-	x *= 0x846ca68bu;
-	x ^= x >> 16;
-	return x;
-}
-
 static void fill_segs(struct sring_blkif_segment *s, unsigned int n,
 		      uint32_t seed)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		uint32_t r = mix(seed + i);
+		uint32_t r = fuzz_mix(seed + i);
 		uint8_t first = (uint8_t)(r & 7u);
 
-		s[i].gref = mix(r);
+		s[i].gref = fuzz_mix(r);
 		s[i].first_sect = first;
 		s[i].last_sect = (uint8_t)(first + (r >> 3) % (8u - first));
 		s[i].pad[0] = s[i].pad[1] = 0;
@@ -271,7 +228,7 @@ static int describe(struct bfctx *c, unsigned int kind,
 		    struct sring_blkif_req *d)
 {
 	uint8_t b = sring_fuzzkit_byte(&c->k);
-	uint32_t sd = mix((uint32_t)c->next_cookie * 131u + b);
+	uint32_t sd = fuzz_mix((uint32_t)c->next_cookie * 131u + b);
 	unsigned int i, n;
 
 	memset(d, 0, sizeof(*d));
@@ -296,7 +253,7 @@ static int describe(struct bfctx *c, unsigned int kind,
 		d->nr_indirect_pages =
 			(uint16_t)SRING_BLKIF_INDIRECT_PAGES(d->nr_segments);
 		for (i = 0; i < d->nr_indirect_pages; i++)
-			d->indirect_grefs[i] = mix(sd + 100u + i) | 1u;
+			d->indirect_grefs[i] = fuzz_mix(sd + 100u + i) | 1u;
 		/* The last page, as the front end would fill it. */
 		n = d->nr_segments - 512u * (d->nr_indirect_pages - 1u);
 		check_indirect_page(c, n, sd);
@@ -304,7 +261,7 @@ static int describe(struct bfctx *c, unsigned int kind,
 	case 2: /* discard */
 		d->operation = SRING_BLKIF_OP_DISCARD;
 		d->discard_secure = b & 1u;
-		d->nr_sectors = (uint64_t)mix(sd) << 31 | b;
+		d->nr_sectors = (uint64_t)fuzz_mix(sd) << 31 | b;
 		return 0;
 	case 3: /* flush or barrier, 0..11 segments */
 		d->operation = (b & 1u) ? SRING_BLKIF_OP_WRITE_BARRIER
@@ -529,7 +486,7 @@ static void front_op(struct bfctx *c, unsigned int op)
 		submit(c, 4, &al);
 		break;
 	}
-	check_writes(c->snap, c->area, c->bytes, &al);
+	fuzz_check_writes_fast(c->snap, c->area, c->bytes, &al);
 	if (c->latched) {
 		/* Both latched once either saw a violation; nothing written. */
 		memcpy(c->snap, c->area, c->bytes);

@@ -148,16 +148,6 @@ static void ref_from_x86_32(const unsigned char *r, unsigned char *w)
 	}
 }
 
-static uint32_t mix(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352du;
-	x ^= x >> 15;
-	x *= 0x846ca68bu;
-	x ^= x >> 16;
-	return x;
-}
-
 /*
  * Fills one indirect page from a compact encoding. Mode byte m:
  *   m & 3 == 0   4096 raw bytes (zeros once the input runs out)
@@ -183,9 +173,9 @@ static void fill_page(struct sring_fuzzkit *k, unsigned char *p)
 		seed = sring_fuzzkit_u32(k);
 		for (j = 0; j < 512; j++) {
 			unsigned char *s = p + 8 * j;
-			uint32_t g = mix(seed ^ (j * 2654435761u));
+			uint32_t g = fuzz_mix(seed ^ (j * 2654435761u));
 
-			r = mix(g + 1u);
+			r = fuzz_mix(g + 1u);
 			memcpy(s, &g, 4);
 			if ((m & 3u) == 2) {
 				memcpy(s + 4, &r, 4);

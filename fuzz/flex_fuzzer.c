@@ -68,38 +68,6 @@ static sring_idx_t sword(const struct xctx *c, size_t off)
 	return fuzz_word(c->snap, off);
 }
 
-/*
- * fuzz_check_writes() with memcmp over the gaps between the allowed
- * ranges: the same verdict (it reports the byte and aborts), fast enough
- * for an area of kilobytes checked after every call.
- */
-static void check_writes(const unsigned char *before,
-			 const unsigned char *after, size_t bytes,
-			 const struct fuzz_allow *a)
-{
-	size_t pos = 0, lo, hi;
-	unsigned int j;
-
-	for (;;) {
-		/* The allowed range that starts first and ends past pos. */
-		lo = hi = bytes;
-		for (j = 0; j < a->n; j++)
-			if (a->hi[j] > pos && a->lo[j] < lo) {
-				lo = a->lo[j];
-				hi = a->hi[j];
-			}
-		if (lo < pos)
-			lo = pos;
-		if (memcmp(before + pos, after + pos, lo - pos) != 0) {
-			fuzz_check_writes(before, after, bytes, a);
-			FUZZ_CHECK(!"a write outside the allowed ranges");
-		}
-		if (lo >= bytes)
-			return;
-		pos = hi;
-	}
-}
-
 /* Allows the data bytes of stream positions [from, from + n). */
 static void allow_stream(struct xctx *c, struct fuzz_allow *a,
 			 sring_idx_t from, uint32_t n)
@@ -281,7 +249,7 @@ static int do_final(struct xctx *c, uint32_t n, struct fuzz_allow *al)
 		/* final_check() requires a push first: check it, then
 		 * look at the area as it left it. */
 		(void)do_push(c, al);
-		check_writes(c->snap, c->area, c->bytes, al);
+		fuzz_check_writes_fast(c->snap, c->area, c->bytes, al);
 		memset(al, 0, sizeof(*al));
 		memcpy(c->snap, c->area, c->bytes);
 	}
@@ -584,7 +552,7 @@ static void our_op(struct xctx *c, unsigned int op)
 		FUZZ_CHECK(rc == SRING_EPROTO || (op % 8u == 7 && c->writer));
 		memset(&allow, 0, sizeof(allow));
 	}
-	check_writes(c->snap, c->area, c->bytes, &allow);
+	fuzz_check_writes_fast(c->snap, c->area, c->bytes, &allow);
 	/* The library's latch agrees with the model's. */
 	FUZZ_CHECK(sring_flex_broken(&c->r) ==
 		   (c->latched ? SRING_EPROTO : 0));

@@ -15,26 +15,22 @@ W1 = "mreq_per_s"
 RINGS = ["xen", "sring-xen", "sring-fast", "ck", "dpdk", "ideal", "seq", "seq72", "line"]
 
 
-# Per run: {key: {run: value}}, for ratios taken within a run (paired).
-BY_RUN = defaultdict(dict)
-
-
 def load(path):
-    data = defaultdict(list)
+    """{key: {run: value}}: one measurement per run and configuration."""
+    by_run = defaultdict(dict)
     with open(path) as f:
         for row in csv.DictReader(f):
             key = (row["ring"], row["workload"], int(row["slots"]),
                    int(row["publish"]), row["variant"], row["metric"])
-            data[key].append(float(row["value"]))
-            BY_RUN[key][row["run"]] = float(row["value"])
-    return data
+            by_run[key][row["run"]] = float(row["value"])
+    return by_run
 
 
-def paired(a, b):
+def paired(by_run, a, b):
     """Median over runs of the ratio a/b, both measured in the same run
     (bench/run runs every ring of a configuration back to back, so a VM
     spell that slows one run slows both sides of its ratio)."""
-    ra, rb = BY_RUN.get(a, {}), BY_RUN.get(b, {})
+    ra, rb = by_run.get(a, {}), by_run.get(b, {})
     v = [ra[r] / rb[r] for r in ra if r in rb and rb[r]]
     return statistics.median(v) if v else None
 
@@ -67,7 +63,8 @@ def fmt_ratio(r):
 
 def main():
     out = sys.argv[1]
-    data = load(os.path.join(out, "results.csv"))
+    by_run = load(os.path.join(out, "results.csv"))
+    data = {k: list(v.values()) for k, v in by_run.items()}
     # W1's headline figure: the median rate of 16384-request chunks, which a
     # polling thread losing its CPU on a shared machine does not move;
     # the whole-run rate stays in the CSV as mreq_per_s.
@@ -171,7 +168,7 @@ def main():
             "n/a" if ok is None else ("met" if ok else "**missed**")))
 
     def w1pair(a, b, slots, p):
-        return paired((a, "w1", slots, p, "stream", W1),
+        return paired(by_run, (a, "w1", slots, p, "stream", W1),
                       (b, "w1", slots, p, "stream", W1))
 
     for slots in (32, 512):
@@ -199,7 +196,8 @@ def main():
     fx = s.get("sring-fast", "w2", 32, 0, "pingpong", "rtt_median_ns")
 
     def w2pair(b):
-        return paired(("sring-fast", "w2", 32, 0, "pingpong", "rtt_median_ns"),
+        return paired(by_run,
+                      ("sring-fast", "w2", 32, 0, "pingpong", "rtt_median_ns"),
                       (b, "w2", 32, 0, "pingpong", "rtt_median_ns"))
 
     r = ratio(fx, s.get("xen", "w2", 32, 0, "pingpong", "rtt_median_ns"))

@@ -104,11 +104,13 @@ if command -v afl-clang-fast >/dev/null; then
 	a=$b/afl
 	rm -rf "$a"
 	mkdir -p "$a"
-	while read -r t src; do
+	while read -r t srcs; do
 		[ -n "$t" ] || continue
+		# $srcs unquoted: a target may have several sources.
+		# shellcheck disable=SC2086
 		AFL_QUIET=1 afl-clang-fast -g -O1 -fsanitize=fuzzer \
 			-D_DEFAULT_SOURCE -I"$root/include" -I"$root/fuzz" \
-			-I"$root/examples/fuzzkit" "$src" -o "$a/${t}_afl"
+			-I"$root/examples/fuzzkit" $srcs -o "$a/${t}_afl"
 		echo "afl-clang-fast: built $t"
 	done <"$b/fuzz/targets.txt"
 	AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \

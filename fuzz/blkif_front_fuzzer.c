@@ -35,8 +35,9 @@
  *  - push and final check: their words only, and their result by Xen's
  *    rules; EPROTO exactly for an out-of-window rsp_prod;
  *  - once latched, the ring stays latched and every call says so; the
- *    tracker is latched exactly when it was the one that refused (a
- *    window violation is the ring's alone); until then the tracker's
+ *    tracker is latched when it refused a response, and from the first
+ *    sring_blkif_frontend_complete() that finds the ring latched (an
+ *    out-of-window rsp_prod, then or earlier); until then the tracker's
  *    in-flight count equals the harness's;
  *  - an indirect page written by sring_blkif_write_indirect_page() holds
  *    exactly the segments and a zero tail.
@@ -68,7 +69,6 @@ struct bfctx {
 	uint32_t nq;
 	uint64_t next_cookie;
 	int latched;
-	int trk_latched; /* the tracker refused a response */
 	/* The harness's own indices (never read from the library). */
 	sring_idx_t pvt, pub, cons, avail;
 	unsigned char snap[SRING_HEADER_SIZE + 32 * 112];
@@ -385,6 +385,7 @@ static void complete(struct bfctx *c)
 
 	rc = sring_blkif_frontend_complete(&c->fe, &c->sh, &cookie, &status);
 	if (c->latched) {
+		/* A latched ring latches the tracker too (checked below). */
 		FUZZ_CHECK(rc == SRING_EPROTO);
 		return;
 	}
@@ -413,7 +414,6 @@ static void complete(struct bfctx *c)
 		/* Unknown, stale, duplicate or wrong operation. */
 		FUZZ_CHECK(rc == SRING_EPROTO);
 		c->latched = 1;
-		c->trk_latched = 1;
 		return;
 	}
 	FUZZ_CHECK(rc == SRING_OK);
@@ -497,8 +497,8 @@ static void front_op(struct bfctx *c, unsigned int op)
 			   SRING_EPROTO);
 		FUZZ_CHECK(sring_blkif_frontend_push_requests(&c->fe) == 0);
 		FUZZ_CHECK(memcmp(c->snap, c->area, c->bytes) == 0);
-		FUZZ_CHECK(sring_blkif_shadow_broken(&c->sh) ==
-			   (c->trk_latched ? SRING_EPROTO : 0));
+		/* Latched by the refusal, or by complete() above. */
+		FUZZ_CHECK(sring_blkif_shadow_broken(&c->sh) == SRING_EPROTO);
 	} else {
 		FUZZ_CHECK(sring_blkif_shadow_in_flight(&c->sh) == c->nq);
 		FUZZ_CHECK(!sring_blkif_shadow_broken(&c->sh));

@@ -1261,6 +1261,45 @@ static void test_blkif_frontend_hostile_response(void **state)
 	}
 }
 
+/* A response index out of the window latches the tracker as well as the
+ * ring: both say broken, and nothing more can be submitted. Before the
+ * fix the ring alone was latched and sring_blkif_shadow_broken() said 0. */
+static void test_blkif_frontend_window_latches_tracker(void **state)
+{
+	unsigned int a;
+
+	(void)state;
+	for (a = 0; a < 2; a++) {
+		struct sring_blkif_frontend fe;
+		struct sring_blkif_shadow sh;
+		struct sring_blkif_shadow_entry ents[32];
+		struct sring_blkif_req d;
+		uint64_t c = 5;
+		int16_t st = 99;
+		uint32_t forged = 2; /* one request published, two answered */
+
+		sring_blkif_ring_init(abis[a], ring_page, PAGE);
+		sring_blkif_frontend_init(&fe, abis[a], ring_page, PAGE);
+		sring_blkif_shadow_init(&sh, ents, 32);
+		desc_rw(&d, SRING_BLKIF_OP_READ, 1, 0);
+		assert_int_equal(sring_blkif_frontend_submit(&fe, &sh, &d, 1),
+				 SRING_OK);
+		sring_blkif_frontend_push_requests(&fe);
+		memcpy((unsigned char *)ring_page + 8, &forged, 4); /* rsp_prod */
+		assert_int_equal(sring_blkif_frontend_complete(&fe, &sh, &c,
+							       &st),
+				 SRING_EPROTO);
+		assert_int_equal(c, 5);
+		assert_int_equal(st, 99);
+		assert_int_equal(sring_blkif_frontend_broken(&fe),
+				 SRING_EPROTO);
+		assert_int_equal(sring_blkif_shadow_broken(&sh), SRING_EPROTO);
+		assert_int_equal(sring_blkif_frontend_submit(&fe, &sh, &d, 2),
+				 SRING_EPROTO);
+		assert_latched(&sh);
+	}
+}
+
 /* Unknown statuses are reported as ERROR; the three defined pass. */
 static void test_blkif_status_normalise(void **state)
 {
@@ -1455,6 +1494,7 @@ int main(void)
 		cmocka_unit_test(test_blkif_shadow_unknown),
 		cmocka_unit_test(test_blkif_shadow_mismatched_op),
 		cmocka_unit_test(test_blkif_frontend_hostile_response),
+		cmocka_unit_test(test_blkif_frontend_window_latches_tracker),
 		cmocka_unit_test(test_blkif_status_normalise),
 		cmocka_unit_test(test_blkif_frontend_local_checks),
 		cmocka_unit_test(test_blkif_frontend_full),

@@ -1614,8 +1614,11 @@ SRING_INLINE int sring_blkif_frontend_copy_response(
  * @cookie: receives the request's cookie
  * @status: receives the status, normalised (sring_blkif_status_normalise)
  *
- * A response the tracker refuses latches both the tracker and the ring
- * broken.
+ * Any protocol violation latches both the tracker and the ring broken:
+ * a response the tracker refuses, and an rsp_prod out of the window (or
+ * a ring already latched by an earlier call), so that
+ * sring_blkif_shadow_broken() and sring_blkif_frontend_broken() agree
+ * once this has returned SRING_EPROTO.
  *
  * Return: SRING_OK, SRING_EMPTY or SRING_EPROTO.
  */
@@ -1633,6 +1636,8 @@ SRING_INLINE int sring_blkif_frontend_complete(struct sring_blkif_frontend *fe,
 		return s->broken;
 	}
 	rc = sring_blkif_frontend_copy_response(fe, &rsp);
+	if (SRING_UNLIKELY(rc == SRING_EPROTO))
+		s->broken = SRING_EPROTO;
 	if (rc != SRING_OK)
 		return rc;
 	rc = sring_blkif_shadow_complete(s, &rsp, cookie);

@@ -3,13 +3,15 @@
  * A flex (byte-stream) ring end facing a hostile peer.
  *
  * The first bytes pick the layout (sring's native one with or without event
- * words, 8..256 bytes; one direction of Xen's flex pair at order 0; one
+ * words, 8..256 bytes; one direction of Xen's flex pair at order 0 or 1; one
  * direction of the Xen console page), which end is under test (writer or
  * reader), the starting index and the wake threshold. The rest is a script:
  * bytes below 0x80 are the peer's actions (set or move its index to
  * anything, advance it honestly, write data bytes, set its event word,
  * overwrite our words or any byte of the area), bytes from 0x80 are our
- * end's calls through the public API.
+ * end's calls through the public API, and 0x7f restarts our end with
+ * sring_flex_resume() (a console daemon restarting: the indices, whatever
+ * the peer left in them, are all it has).
  *
  * The harness models the end under test without the library: its own
  * private index, published index, last validated peer index, wake threshold
@@ -33,6 +35,9 @@
  *    cons <= old; reader: prod - old > size - W);
  *  - final_check() after a push it needed (that push checked like any
  *    other) returns the ready count, or 0 with the event armed;
+ *  - resume() writes nothing, adopts prod and cons exactly when
+ *    prod - cons <= size (else SRING_EPROTO, latched), and starts with the
+ *    default wake threshold (size) and no latch;
  *  - the library's latch agrees with the model's after every call.
  */
 #include "fuzz_common.h"
@@ -40,8 +45,9 @@
 #include <sring/flex.h>
 #include <sring/proto/console.h>
 
-#define MAXAREA 4232u /* Xen flex: 136 + 2 x 2048 */
-#define MAXSZ 2048u
+#define MAXAREA 8328u /* Xen flex at order 1: 136 + 2 x 4096 */
+#define MAXSZ 4096u
+#define RESUME_OP 0x7fu /* a peer op number that does nothing */
 #define NONE ((size_t)-1)
 
 struct xctx {
@@ -560,6 +566,37 @@ static void our_op(struct xctx *c, unsigned int op)
 		FUZZ_CHECK(sring_flex_index(&c->r) == c->pvt);
 }
 
+/*
+ * Our end restarts from the shared indices alone. The model: attach's
+ * defaults (wake = size, not latched), then one load of each index.
+ */
+static void resume_op(struct xctx *c)
+{
+	sring_idx_t p, q;
+	int rc;
+
+	memcpy(c->snap, c->area, c->bytes);
+	rc = sring_flex_resume(&c->r, c->writer ? SRING_FLEX_WRITER
+						 : SRING_FLEX_READER, &c->l);
+	FUZZ_CHECK(memcmp(c->snap, c->area, c->bytes) == 0);
+	p = sword(c, c->o_prod);
+	q = sword(c, c->o_cons);
+	c->wake = c->size;
+	if ((uint32_t)(p - q) > c->size) {
+		FUZZ_CHECK(rc == SRING_EPROTO);
+		c->latched = 1;
+	} else {
+		FUZZ_CHECK(rc == SRING_OK);
+		c->latched = 0;
+		c->pvt = c->pub = c->writer ? p : q;
+		c->peer = c->writer ? q : p;
+	}
+	FUZZ_CHECK(sring_flex_broken(&c->r) ==
+		   (c->latched ? SRING_EPROTO : 0));
+	if (!c->latched)
+		FUZZ_CHECK(sring_flex_index(&c->r) == c->pvt);
+}
+
 /* Picks and sets up the layout; the offsets are the specifications'. */
 static void setup(struct xctx *c, uint8_t a)
 {
@@ -585,23 +622,25 @@ static void setup(struct xctx *c, uint8_t a)
 			c->l.prod_event = NULL;
 			c->l.cons_event = NULL;
 		}
-	} else if (kind < 7) { /* Xen's flex pair, order 0: 2 x 2048 */
+	} else if (kind < 7) { /* Xen's flex pair: 2 x 2^(order + 11) */
 		int in = kind == 5;
+		uint32_t order = a & 1u;
 
-		c->size = 2048;
-		c->bytes = 136 + 2 * 2048;
+		c->size = 2048u << order;
+		c->bytes = 136 + 2 * (size_t)c->size;
 		c->area = (unsigned char *)malloc(c->bytes);
 		FUZZ_CHECK(c->area != NULL);
 		intf = c->area;
 		FUZZ_CHECK(sring_flex_xen_layout(&c->l,
 			(struct sring_flex_xen_intf *)(void *)intf,
-			c->area + 136, 0,
+			c->area + 136, order,
 			in ? SRING_FLEX_XEN_IN : SRING_FLEX_XEN_OUT) ==
 			   SRING_OK);
-		/* in_cons 0, in_prod 4, out_cons 64, out_prod 68 */
+		/* in_cons 0, in_prod 4, out_cons 64, out_prod 68; the data
+		 * area after the index page, "in" first */
 		c->o_cons = in ? 0 : 64;
 		c->o_prod = in ? 4 : 68;
-		c->o_data = in ? 136 : 136 + 2048;
+		c->o_data = in ? 136 : 136 + (size_t)c->size;
 	} else { /* the console page: in[1024], out[2048], 4 words */
 		int in = (a & 1u) != 0;
 
@@ -702,6 +741,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (op & 0x80u)
 			our_op(&c, op & 0x7fu);
+		else if (op == RESUME_OP)
+			resume_op(&c);
 		else
 			peer_op(&c, op);
 	}

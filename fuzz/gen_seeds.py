@@ -194,11 +194,14 @@ seeds['flex'] = {
         32]) + pay(32, 1) + bytes([R['READ'], 1, R['PUSH'], 0, R['READ'],
         20, R['PUSH'], 0, R['FINAL'], 3]),
 }
-# Xen's flex pair (order 0, 2048 bytes a direction) and the console page;
-# a = kind << 3 (5 Xen in, 6 Xen out, 7 console; console: | 1 = in).
-def xgeom(kind, writer, start=0, wake=0, con_in=False):
-    return bytes([(kind << 3) | (1 if con_in else 0) |
+# Xen's flex pair (order 0 or 1: 2048 or 4096 bytes a direction) and the
+# console page; a = kind << 3 (5 Xen in, 6 Xen out, 7 console) | 1 for
+# order 1 (Xen) or the "in" direction (console).
+def xgeom(kind, writer, start=0, wake=0, con_in=False, order=0):
+    return bytes([(kind << 3) | (1 if con_in or order else 0) |
                   (0x80 if writer else 0), start, wake])
+
+RESUME = 0x7f  # our end restarts with sring_flex_resume()
 
 seeds['flex'].update({
     'xen-in-writer': xgeom(5, True, start=1) + bytes([W['WALL'], 40]) +
@@ -213,6 +216,24 @@ seeds['flex'].update({
     'console-in-reader': xgeom(7, False, start=2, con_in=True, wake=64) +
         bytes([FP['HONEST'], 40]) + pay(40 * 4, 1) + bytes([R['RALL'], 30,
         R['PEEK'], 10, R['PUSH'], 0, R['AVAIL'], 0, R['FINAL'], 0]),
+    # Order 1 (4096 a direction; our n byte scales by 4098/256), then a
+    # restart from the indices.
+    'xen-order1-writer': xgeom(6, True, order=1, start=1) + bytes([W['WALL'],
+        40]) + pay(640, 1) + bytes([W['PUSH'], 0, FP['HONEST'], 20,
+        RESUME, W['WRITE'], 10]) + pay(160, 1, 7) + bytes([W['PUSH'], 0,
+        W['FINAL'], 0]),
+    # Restarts: with honest indices the reader starts again at the
+    # published cons; a lie of the peer latches, a later honest restart
+    # clears it.
+    'resume-reader': fgeom(3, False, False, start=2) + bytes([FP['HONEST'],
+        20]) + pay(20, 1) + bytes([R['READ'], 5, RESUME, R['READ'], 5,
+        FP['SET']]) + u32(0x12345678) + bytes([RESUME, R['READ'], 1,
+        FP['SET']]) + u32(0x80000000 + 20) + bytes([RESUME, R['READ'], 30,
+        R['PUSH'], 0, R['FINAL'], 0]),
+    'resume-writer': fgeom(2, True, True, wake=4) + bytes([W['WRITE'], 10]) +
+        pay(10, 1) + bytes([W['PUSH'], 0, FP['OURS']]) + u32(0xdeadbeef) +
+        bytes([RESUME, W['WRITE'], 1, 9, FP['OURS']]) + u32(5) +
+        bytes([RESUME, W['WRITE'], 3, 1, 2, 3, W['PUSH'], 0, W['FINAL'], 2]),
 })
 
 # blkif: a = sector size index | features << 3 | read-only << 7;

@@ -1219,6 +1219,38 @@ static void test_blkif_shadow_mismatched_op(void **state)
 	assert_int_equal(sring_blkif_shadow_complete(&sh, &r, &c), SRING_OK);
 }
 
+/* A front end in format abis[a] over ring_page, with a 32-entry tracker
+ * and one READ (cookie 1) submitted and published. */
+static void front_one_read(unsigned int a, struct sring_blkif_frontend *fe,
+			   struct sring_blkif_shadow *sh,
+			   struct sring_blkif_shadow_entry ents[32],
+			   struct sring_blkif_req *d)
+{
+	sring_blkif_ring_init(abis[a], ring_page, PAGE);
+	sring_blkif_frontend_init(fe, abis[a], ring_page, PAGE);
+	sring_blkif_shadow_init(sh, ents, 32);
+	desc_rw(d, SRING_BLKIF_OP_READ, 1, 0);
+	assert_int_equal(sring_blkif_frontend_submit(fe, sh, d, 1), SRING_OK);
+	sring_blkif_frontend_push_requests(fe);
+}
+
+/* complete() said EPROTO: nothing was reported, the ring and the tracker
+ * are both latched, and nothing more can be submitted. */
+static void assert_front_refused(struct sring_blkif_frontend *fe,
+				 struct sring_blkif_shadow *sh,
+				 struct sring_blkif_req *d, int rc,
+				 uint64_t cookie, int16_t st)
+{
+	assert_int_equal(rc, SRING_EPROTO);
+	assert_int_equal(cookie, 5);
+	assert_int_equal(st, 99);
+	assert_int_equal(sring_blkif_frontend_broken(fe), SRING_EPROTO);
+	assert_int_equal(sring_blkif_shadow_broken(sh), SRING_EPROTO);
+	assert_int_equal(sring_blkif_frontend_submit(fe, sh, d, 2),
+			 SRING_EPROTO);
+	assert_latched(sh);
+}
+
 /* A back end that writes a bogus response into the ring breaks the front
  * end's ring as well as its tracker, in both formats. */
 static void test_blkif_frontend_hostile_response(void **state)
@@ -1233,31 +1265,19 @@ static void test_blkif_frontend_hostile_response(void **state)
 		struct sring_blkif_shadow_entry ents[32];
 		struct sring_blkif_req d;
 		union sring_blkif_request w;
-		uint64_t c;
+		uint64_t c = 5;
 		int16_t st = 99;
+		int rc;
 
-		sring_blkif_ring_init(abis[a], ring_page, PAGE);
-		sring_blkif_frontend_init(&fe, abis[a], ring_page, PAGE);
+		front_one_read(a, &fe, &sh, ents, &d);
 		sring_blkif_backend_init(&be, abis[a], ring_page, PAGE);
-		sring_blkif_shadow_init(&sh, ents, 32);
-		desc_rw(&d, SRING_BLKIF_OP_READ, 1, 0);
-		assert_int_equal(sring_blkif_frontend_submit(&fe, &sh, &d, 1),
-				 SRING_OK);
-		sring_blkif_frontend_push_requests(&fe);
 		sring_blkif_backend_copy_request(&be, &w);
 		/* right id, wrong operation */
 		sring_blkif_backend_respond(&be, w.hdr.id, SRING_BLKIF_OP_WRITE,
 					    0);
 		sring_blkif_backend_push_responses(&be);
-		assert_int_equal(sring_blkif_frontend_complete(&fe, &sh, &c,
-							       &st),
-				 SRING_EPROTO);
-		assert_int_equal(st, 99);
-		assert_int_equal(sring_blkif_frontend_broken(&fe),
-				 SRING_EPROTO);
-		assert_int_equal(sring_blkif_shadow_broken(&sh), SRING_EPROTO);
-		assert_int_equal(sring_blkif_frontend_submit(&fe, &sh, &d, 2),
-				 SRING_EPROTO);
+		rc = sring_blkif_frontend_complete(&fe, &sh, &c, &st);
+		assert_front_refused(&fe, &sh, &d, rc, c, st);
 	}
 }
 
@@ -1277,26 +1297,12 @@ static void test_blkif_frontend_window_latches_tracker(void **state)
 		uint64_t c = 5;
 		int16_t st = 99;
 		uint32_t forged = 2; /* one request published, two answered */
+		int rc;
 
-		sring_blkif_ring_init(abis[a], ring_page, PAGE);
-		sring_blkif_frontend_init(&fe, abis[a], ring_page, PAGE);
-		sring_blkif_shadow_init(&sh, ents, 32);
-		desc_rw(&d, SRING_BLKIF_OP_READ, 1, 0);
-		assert_int_equal(sring_blkif_frontend_submit(&fe, &sh, &d, 1),
-				 SRING_OK);
-		sring_blkif_frontend_push_requests(&fe);
+		front_one_read(a, &fe, &sh, ents, &d);
 		memcpy((unsigned char *)ring_page + 8, &forged, 4); /* rsp_prod */
-		assert_int_equal(sring_blkif_frontend_complete(&fe, &sh, &c,
-							       &st),
-				 SRING_EPROTO);
-		assert_int_equal(c, 5);
-		assert_int_equal(st, 99);
-		assert_int_equal(sring_blkif_frontend_broken(&fe),
-				 SRING_EPROTO);
-		assert_int_equal(sring_blkif_shadow_broken(&sh), SRING_EPROTO);
-		assert_int_equal(sring_blkif_frontend_submit(&fe, &sh, &d, 2),
-				 SRING_EPROTO);
-		assert_latched(&sh);
+		rc = sring_blkif_frontend_complete(&fe, &sh, &c, &st);
+		assert_front_refused(&fe, &sh, &d, rc, c, st);
 	}
 }
 

@@ -235,8 +235,9 @@ typedef uint32_t sring_idx_t;
  * /volatile:iso (the default on Arm) they carry no ordering, so the
  * acquire/release forms add the hardware barrier explicitly. The
  * intrinsics are declared here rather than through <intrin.h> to keep the
- * headers free of anything but <stddef.h> and <stdint.h>. Not exercised by
- * sring's CI (no MSVC there); see docs/portability.md.
+ * headers free of anything but <stddef.h> and <stdint.h>. CI compiles it
+ * (x64, ARM64) through clang's MSVC mode but runs it nowhere; see
+ * docs/portability.md.
  */
 #ifdef __cplusplus
 extern "C" {

@@ -9,8 +9,11 @@
  *       found no more requests), -p k also every k items (1 = every one).
  *   bench-<ring> w2 [-s slots] [-n round trips]
  *       ping-pong: one request in flight; median and p99 round trip.
- *   bench-<ring> w3 [-s slots] [-p k] [-m moderation] [-S spins] [-n ...]
- *       both sides sleep on an eventfd when the ring says they may.
+ *   bench-<ring> w3 [-s slots] [-p k] [-m moderation] [-S spins]
+ *                   [-D us] [-n ...]
+ *       both sides sleep on an eventfd when the ring says they may; -D
+ *       makes the back a slow device: it busy-waits us microseconds on
+ *       each request before answering it, so responses trickle in.
  *   bench-<ring> count [-s slots] [-p k] [-n requests]
  *       one thread, front and back in lockstep: for callgrind.
  *
@@ -72,10 +75,11 @@ static struct {
 	unsigned publish;     /* 0 = at batch end, k = also every k */
 	unsigned moderation;  /* W3: front wakes after this many responses */
 	unsigned spins;       /* W3: polls before sleeping */
+	unsigned service_us;  /* W3: the back's time per request */
 	uint64_t total;
 	int lib_publish;      /* the ring itself publishes every k */
 	int cpu[2];
-} cfg = { "w1", 32, 0, 1, 0, 0, 0, { 0, 1 } };
+} cfg = { "w1", 32, 0, 1, 0, 0, 0, 0, { 0, 1 } };
 
 /* Written by one thread each (kicks by the notifier): kept apart. */
 static struct {
@@ -134,6 +138,13 @@ static uint64_t back_drain(uint64_t *done, int events)
 
 		if (!msg_check_req(&q, *done))
 			die("request id", q.id, *done);
+		if (cfg.service_us) {
+			/* A device serving the request. */
+			double until = now() + cfg.service_us * 1e-6;
+
+			while (now() < until)
+				bench_relax();
+		}
 		r = bk_slot();
 		if (!r)
 			die("no response slot", *done, 0);
@@ -341,7 +352,8 @@ static void run_count(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench-%s w1|w2|w3|count [-s slots] [-p k] "
-		"[-m moderation] [-S spins] [-n count]\n", RING_NAME);
+		"[-m moderation] [-S spins] [-D service-us] [-n count]\n",
+		RING_NAME);
 	exit(2);
 }
 
@@ -357,12 +369,13 @@ int main(int argc, char **argv)
 		usage();
 	cfg.workload = argv[1];
 	optind = 2;
-	while ((opt = getopt(argc, argv, "s:p:m:S:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:m:S:D:n:")) != -1) {
 		switch (opt) {
 		case 's': cfg.slots = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'p': cfg.publish = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'm': cfg.moderation = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'S': cfg.spins = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'D': cfg.service_us = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'n': cfg.total = strtoull(optarg, NULL, 0); break;
 		default: usage();
 		}
@@ -416,8 +429,12 @@ int main(int argc, char **argv)
 		}
 		free(chunk_rate);
 	} else if (events) {
-		snprintf(variant, sizeof(variant), "mod%u_spin%u",
-			 cfg.moderation, cfg.spins);
+		if (cfg.service_us)
+			snprintf(variant, sizeof(variant), "mod%u_spin%u_svc%u",
+				 cfg.moderation, cfg.spins, cfg.service_us);
+		else
+			snprintf(variant, sizeof(variant), "mod%u_spin%u",
+				 cfg.moderation, cfg.spins);
 		out(variant, "mreq_per_s", (double)cfg.total / t / 1e6);
 		out(variant, "notify_per_req",
 		    (double)(to_back.kicks + to_front.kicks) /

@@ -15,5 +15,7 @@ for ring in $(tr ';' ' ' <"$dir/bench/rings.txt"); do
 		{ echo "no W2 result for $ring"; exit 1; }
 done
 grep -q ",sring-fast,w3," "$dir/results/results.csv"
+grep -q ",sring-fast,w3,32,1,mod16_spin0_svc100,notify_per_req," \
+	"$dir/results/results.csv"
 grep -q ",sring-fast,count,32,0,lockstep,ringop_instr_per_req," "$dir/results/results.csv"
 echo "bench smoke: $(($(wc -l <"$dir/results/results.csv") - 1)) results, ids checked"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """bench/summarize.py DIR - medians, min-max, targets and plots from
 DIR/results.csv (written by bench/run). Writes DIR/results.md and, when
-gnuplot is installed, DIR/{w1,w2,w3}.{png,svg}."""
+gnuplot is installed, DIR/{w1,w2,w3}.{png,svg} for the workloads that ran."""
 import csv
 import os
 import shutil
@@ -255,34 +255,38 @@ def plots(out, s, rings, data):
         return
     series = []
     # W1: best batched figure (p=0) and per-request (p=1), by ring and size
-    with open(os.path.join(out, "w1.dat"), "w") as f:
-        f.write("ring 32/p1 32/p0 32/p16 512/p1 512/p0 512/p64\n")
-        for r in rings:
-            row = [s.get(r, "w1", sl, p, "stream", W1)
-                   for sl, p in ((32, 1), (32, 0), (32, 16), (512, 1),
-                                 (512, 0), (512, 64))]
-            if any(v is not None for v in row):
-                f.write(r + " " + " ".join(
-                    "%.3f" % v if v is not None else "0" for v in row) + "\n")
-        series.append(("w1", "W1 stream: M requests/s (median)",
-                       "M requests/s", 7))
-    with open(os.path.join(out, "w2.dat"), "w") as f:
-        f.write("ring median p99\n")
-        for r in rings:
-            m = s.get(r, "w2", 32, 0, "pingpong", "rtt_median_ns")
-            p = s.get(r, "w2", 32, 0, "pingpong", "rtt_p99_ns")
-            if m is not None:
-                f.write("%s %.1f %.1f\n" % (r, m, p))
-        series.append(("w2", "W2 ping-pong: round trip, ns", "ns", 3))
-    with open(os.path.join(out, "w3.dat"), "w") as f:
-        f.write("config notifications/request\n")
-        for k in sorted({(k[0], k[4], k[3]) for k in data
-                         if k[1] == "w3"},
-                        key=lambda x: (RINGS.index(x[0]), x[1])):
-            v = s.get(k[0], "w3", 32, k[2], k[1], "notify_per_req")
-            f.write("%s:%s %.5f\n" % (k[0], k[1], v))
-        series.append(("w3", "W3: notifications per request (32 slots)",
-                       "notifications/request", 2))
+    if any(k[1] == "w1" for k in data):  # only what ran
+        with open(os.path.join(out, "w1.dat"), "w") as f:
+            f.write("ring 32/p1 32/p0 32/p16 512/p1 512/p0 512/p64\n")
+            for r in rings:
+                row = [s.get(r, "w1", sl, p, "stream", W1)
+                       for sl, p in ((32, 1), (32, 0), (32, 16), (512, 1),
+                                     (512, 0), (512, 64))]
+                if any(v is not None for v in row):
+                    f.write(r + " " + " ".join(
+                        "%.3f" % v if v is not None else "0"
+                        for v in row) + "\n")
+            series.append(("w1", "W1 stream: M requests/s (median)",
+                           "M requests/s", 7))
+    if any(k[1] == "w2" for k in data):  # only what ran
+        with open(os.path.join(out, "w2.dat"), "w") as f:
+            f.write("ring median p99\n")
+            for r in rings:
+                m = s.get(r, "w2", 32, 0, "pingpong", "rtt_median_ns")
+                p = s.get(r, "w2", 32, 0, "pingpong", "rtt_p99_ns")
+                if m is not None:
+                    f.write("%s %.1f %.1f\n" % (r, m, p))
+            series.append(("w2", "W2 ping-pong: round trip, ns", "ns", 3))
+    if any(k[1] == "w3" for k in data):  # only what ran
+        with open(os.path.join(out, "w3.dat"), "w") as f:
+            f.write("config notifications/request\n")
+            for k in sorted({(k[0], k[4], k[3]) for k in data
+                             if k[1] == "w3"},
+                            key=lambda x: (RINGS.index(x[0]), x[1])):
+                v = s.get(k[0], "w3", 32, k[2], k[1], "notify_per_req")
+                f.write("%s:%s %.5f\n" % (k[0], k[1], v))
+            series.append(("w3", "W3: notifications per request (32 slots)",
+                           "notifications/request", 2))
     for name, title, ylabel, ncol in series:
         for term, ext in (("pngcairo size 1000,500", "png"),
                           ("svg size 1000,500", "svg")):

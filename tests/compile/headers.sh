@@ -45,7 +45,14 @@ emit='-DSRING_INLINE=static __attribute__((__used__))'
 # of the ABI (ppc64's TOC base, the x86 GOT): they name no code anyone
 # has to provide.
 undefined() {
-	"$nm" -u "$1" | awk '{ print $NF }' |
+	local syms
+
+	# nm failing must not read as "nothing undefined".
+	syms=$("$nm" -u "$1") || {
+		echo "<$nm could not read $1>"
+		return
+	}
+	printf '%s\n' "$syms" | awk 'NF { print $NF }' |
 		grep -vxE '\.TOC\.|_GLOBAL_OFFSET_TABLE_' || true
 }
 rm -rf "$work"

@@ -395,14 +395,16 @@ static void test_flex_xen_exchange_console(void **state)
 	free(xc);
 }
 
-/* A whole console session: an sring guest and an sring daemon attach to
- * a page a Xen-recipe peer wrote to first, and the Xen-recipe daemon
- * reads what the sring guest prints with MASK_XENCONS_IDX. */
+/* A whole console session: an sring guest attaches to a page a
+ * Xen-recipe peer wrote to first, the Xen-recipe daemon reads what the
+ * sring guest prints with MASK_XENCONS_IDX, and then an sring daemon
+ * (a restarted xenconsoled) attaches to the live page, finds nothing
+ * unread and talks to the guest. */
 static void test_flex_xen_console_attach_live_page(void **state)
 {
 	struct xencons_interface *xc = aligned_alloc(4096, 4096);
 	struct sring_console_page *p = (struct sring_console_page *)(void *)xc;
-	struct sring_console g;
+	struct sring_console g, d;
 	const char msg[] = "hello from the guest\n";
 	char got[64];
 	XENCONS_RING_IDX cons, prod;
@@ -436,6 +438,19 @@ static void test_flex_xen_console_attach_live_page(void **state)
 	xc->out_cons = cons;
 	assert_int_equal(i, sizeof(msg) - 1);
 	assert_memory_equal(got, msg, i);
+	/* The sring daemon takes over the live page. */
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(sring_console_daemon_attach(&d, p), SRING_OK);
+	assert_int_equal(sring_flex_read(&d.rx, got, sizeof(got)), 0);
+	assert_int_equal(sring_flex_write(&d.tx, "go", 2), 2);
+	assert_int_equal(sring_flex_push(&d.tx), 1);
+	assert_int_equal(xc->in_prod, 74);
+	assert_int_equal(sring_flex_read(&g.rx, got, sizeof(got)), 2);
+	assert_memory_equal(got, "go", 2);
+	assert_int_equal(sring_flex_write(&g.tx, "!", 1), 1);
+	assert_int_equal(sring_flex_push(&g.tx), 1);
+	assert_int_equal(sring_flex_read(&d.rx, got, sizeof(got)), 1);
+	assert_int_equal(got[0], '!');
 	free(xc);
 }
 

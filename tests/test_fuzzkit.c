@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include <sring/fast.h>
 #include <sring/ring.h>
 
 #include "sring_fuzzkit.h"
@@ -93,7 +94,8 @@ static void test_fuzzkit_op6_and_short_scripts(void **state)
 	free(a.mem);
 }
 
-/* Op 11 reaches slot 200 of a 256-slot ring in both views. */
+/* Op 11 reaches slot 200 of a 256-slot ring, in the request view and
+ * (bit 7) the response view; on Xen's layout these are one slot. */
 static void test_fuzzkit_op11_reaches_big_rings(void **state)
 {
 	struct area a;
@@ -112,6 +114,40 @@ static void test_fuzzkit_op11_reaches_big_rings(void **state)
 	assert_int_equal(a.mem[SRING_HEADER_SIZE + 200 * 16 + 4], 0xCD);
 	/* Xen's layout: both views are the same slot. */
 	assert_int_equal(a.mem[SRING_HEADER_SIZE + 200 * 16 + 5], 0xEF);
+	free(a.mem);
+}
+
+/* The same script on the fast layout, where the two views are different
+ * arrays: bit 7 picks the response slot, not the request slot. */
+static void test_fuzzkit_op11_views_on_fast_layout(void **state)
+{
+	/* docs/fast-layout.md: request slots at 320, response slots at
+	 * round64(320 + n * 16); 256 slots of 16 bytes each way. */
+	const size_t req0 = 320, rsp0 = 320 + 256 * 16;
+	const uint8_t s[] = { 11, 0x48, 1, 0, 3, 2, 0xAB, 0xCD,
+			      11, 0xC8, 1, 0, 5, 1, 0xEF };
+	struct area a;
+	struct sring_fuzzkit k;
+
+	(void)state;
+	a.bytes = sring_fast_bytes(256, 16, 16);
+	a.mem = test_alloc(64, a.bytes);
+	assert_non_null(a.mem);
+	memset(a.mem, 0, a.bytes);
+	assert_int_equal(sring_fast_init_at(a.mem, a.bytes, 16, 16, 0),
+			 SRING_OK);
+	assert_int_equal(sring_fast_layout(&a.l, a.mem, a.bytes, 16, 16),
+			 SRING_OK);
+	assert_ptr_equal(a.l.req_slots, a.mem + req0);
+	assert_ptr_equal(a.l.rsp_slots, a.mem + rsp0);
+	kit(&k, &a, s, sizeof(s), SRING_FUZZKIT_PEER_IS_FRONT);
+	while (sring_fuzzkit_more(&k))
+		sring_fuzzkit_peer_op(&k, sring_fuzzkit_byte(&k), NULL, NULL);
+	assert_int_equal(a.mem[req0 + 200 * 16 + 3], 0xAB);
+	assert_int_equal(a.mem[req0 + 200 * 16 + 4], 0xCD);
+	assert_int_equal(a.mem[req0 + 200 * 16 + 5], 0);
+	assert_int_equal(a.mem[rsp0 + 200 * 16 + 5], 0xEF);
+	assert_int_equal(a.mem[rsp0 + 200 * 16 + 3], 0);
 	free(a.mem);
 }
 
@@ -213,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_fuzzkit_op10_sets_any_word),
 		cmocka_unit_test(test_fuzzkit_op6_and_short_scripts),
 		cmocka_unit_test(test_fuzzkit_op11_reaches_big_rings),
+		cmocka_unit_test(test_fuzzkit_op11_views_on_fast_layout),
 		cmocka_unit_test(test_fuzzkit_op11_small_ring_format),
 		cmocka_unit_test(test_fuzzkit_op12_reaches_big_areas),
 		cmocka_unit_test(test_fuzzkit_publish_honest_and_overrun),

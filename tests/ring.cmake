@@ -10,3 +10,7 @@ sring_add_cmocka_test(test_ring_threads SOURCES test_ring_threads.c
 # shared fields, so this one is not run under TSan (label xen, not threads).
 sring_add_cmocka_test(test_ring_xen SOURCES test_ring_xen.c LABELS xen
 	TIMEOUT 600)
+# Local misuse with SRING_ASSERT off (the default users get): the status
+# returned and the state left alone, which the assert-catching tests
+# cannot reach.
+sring_add_cmocka_test(test_misuse SOURCES test_misuse.c)

@@ -270,8 +270,8 @@ static void test_blkif_roundtrip_every_op(void **state)
 	}
 }
 
-/* A response with none owed is local misuse (SRING_ASSERT), and writes
- * nothing. */
+/* A response with none owed is local misuse (SRING_ASSERT); with the
+ * assert off it is SRING_FULL and writes nothing (test_misuse.c). */
 static void test_blkif_backend_respond_unowed(void **state)
 {
 	static struct sring_blkif_backend be;

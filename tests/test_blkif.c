@@ -1271,7 +1271,9 @@ static void test_blkif_frontend_hostile_response(void **state)
 
 		front_one_read(a, &fe, &sh, ents, &d);
 		sring_blkif_backend_init(&be, abis[a], ring_page, PAGE);
-		sring_blkif_backend_copy_request(&be, &w);
+		memset(&w, 0, sizeof(w));
+		assert_int_equal(sring_blkif_backend_copy_request(&be, &w),
+				 SRING_OK);
 		/* right id, wrong operation */
 		sring_blkif_backend_respond(&be, w.hdr.id, SRING_BLKIF_OP_WRITE,
 					    0);

@@ -5,8 +5,8 @@
 # file checked. Needs root and a free loop device; where there is none
 # the test says so and exits 77, which ctest reports as skipped (never as
 # passed) -- unless SRING_REQUIRE_PHY=1 (the CMake option of that name)
-# or CI=true (.ci/run) is set, and then it fails, so CI cannot lose this
-# test to a missing loop device.
+# or CI=true (set by the CI environment) is set, and then it fails, so
+# CI cannot lose this test to a missing loop device.
 . "$(dirname "$0")/lib.sh" "$1"
 truncate -s 16M "$T/backing.img"
 if ! LOOP=$(losetup -f --show "$T/backing.img" 2>"$T/losetup.log"); then

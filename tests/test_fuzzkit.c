@@ -94,40 +94,53 @@ static void test_fuzzkit_op6_and_short_scripts(void **state)
 	free(a.mem);
 }
 
+/*
+ * Runs two op-11 writes to slot 200 of a 256-slot ring (16-byte slots
+ * both ways): AB CD at offset 3 of the request view, then EF at offset
+ * 5 of the response view (bit 7). req0 and rsp0 are where the layout's
+ * specification puts the two slot arrays.
+ */
+static void op11_slot200(struct area *a, size_t req0, size_t rsp0)
+{
+	/* slot 200 = 0x48 + (1 << 7): low 7 bits, then 1, 0; offset 3,
+	 * length 2. Then the same with bit 7 set: the response view. */
+	static const uint8_t s[] = { 11, 0x48, 1, 0, 3, 2, 0xAB, 0xCD,
+				     11, 0xC8, 1, 0, 5, 1, 0xEF };
+	struct sring_fuzzkit k;
+
+	kit(&k, a, s, sizeof(s), SRING_FUZZKIT_PEER_IS_FRONT);
+	while (sring_fuzzkit_more(&k))
+		sring_fuzzkit_peer_op(&k, sring_fuzzkit_byte(&k), NULL, NULL);
+	assert_int_equal(a->mem[req0 + 200 * 16 + 3], 0xAB);
+	assert_int_equal(a->mem[req0 + 200 * 16 + 4], 0xCD);
+	assert_int_equal(a->mem[rsp0 + 200 * 16 + 5], 0xEF);
+	if (req0 != rsp0) {
+		/* Two arrays: each write went to its own view only. */
+		assert_int_equal(a->mem[req0 + 200 * 16 + 5], 0);
+		assert_int_equal(a->mem[rsp0 + 200 * 16 + 3], 0);
+	}
+}
+
 /* Op 11 reaches slot 200 of a 256-slot ring, in the request view and
  * (bit 7) the response view; on Xen's layout these are one slot. */
 static void test_fuzzkit_op11_reaches_big_rings(void **state)
 {
 	struct area a;
-	struct sring_fuzzkit k;
-	/* slot 200 = 0x48 + (1 << 7): low 7 bits, then 1, 0; offset 3,
-	 * length 2. Then the same with bit 7 set: the response view. */
-	const uint8_t s[] = { 11, 0x48, 1, 0, 3, 2, 0xAB, 0xCD,
-			      11, 0xC8, 1, 0, 5, 1, 0xEF };
 
 	(void)state;
 	area_new(&a, 256, 0);
-	kit(&k, &a, s, sizeof(s), SRING_FUZZKIT_PEER_IS_FRONT);
-	while (sring_fuzzkit_more(&k))
-		sring_fuzzkit_peer_op(&k, sring_fuzzkit_byte(&k), NULL, NULL);
-	assert_int_equal(a.mem[SRING_HEADER_SIZE + 200 * 16 + 3], 0xAB);
-	assert_int_equal(a.mem[SRING_HEADER_SIZE + 200 * 16 + 4], 0xCD);
-	/* Xen's layout: both views are the same slot. */
-	assert_int_equal(a.mem[SRING_HEADER_SIZE + 200 * 16 + 5], 0xEF);
+	op11_slot200(&a, SRING_HEADER_SIZE, SRING_HEADER_SIZE);
 	free(a.mem);
 }
 
-/* The same script on the fast layout, where the two views are different
+/* The same on the fast layout, where the two views are different
  * arrays: bit 7 picks the response slot, not the request slot. */
 static void test_fuzzkit_op11_views_on_fast_layout(void **state)
 {
 	/* docs/fast-layout.md: request slots at 320, response slots at
-	 * round64(320 + n * 16); 256 slots of 16 bytes each way. */
+	 * round64(320 + n * 16). */
 	const size_t req0 = 320, rsp0 = 320 + 256 * 16;
-	const uint8_t s[] = { 11, 0x48, 1, 0, 3, 2, 0xAB, 0xCD,
-			      11, 0xC8, 1, 0, 5, 1, 0xEF };
 	struct area a;
-	struct sring_fuzzkit k;
 
 	(void)state;
 	a.bytes = sring_fast_bytes(256, 16, 16);
@@ -140,14 +153,7 @@ static void test_fuzzkit_op11_views_on_fast_layout(void **state)
 			 SRING_OK);
 	assert_ptr_equal(a.l.req_slots, a.mem + req0);
 	assert_ptr_equal(a.l.rsp_slots, a.mem + rsp0);
-	kit(&k, &a, s, sizeof(s), SRING_FUZZKIT_PEER_IS_FRONT);
-	while (sring_fuzzkit_more(&k))
-		sring_fuzzkit_peer_op(&k, sring_fuzzkit_byte(&k), NULL, NULL);
-	assert_int_equal(a.mem[req0 + 200 * 16 + 3], 0xAB);
-	assert_int_equal(a.mem[req0 + 200 * 16 + 4], 0xCD);
-	assert_int_equal(a.mem[req0 + 200 * 16 + 5], 0);
-	assert_int_equal(a.mem[rsp0 + 200 * 16 + 5], 0xEF);
-	assert_int_equal(a.mem[rsp0 + 200 * 16 + 3], 0);
+	op11_slot200(&a, req0, rsp0);
 	free(a.mem);
 }
 

@@ -12,7 +12,7 @@ import sys
 from collections import defaultdict
 
 W1 = "mreq_per_s"
-RINGS = ["xen", "sring-xen", "sring-fast", "ck", "dpdk", "ideal", "seq", "seq72", "line"]
+RINGS = ["xen", "sring-xen", "sring-fast", "split", "ck", "dpdk", "ideal", "seq", "seq72", "line"]
 
 
 def load(path):

@@ -12,7 +12,7 @@ BENCH_BUILD=$dir timeout 300 bash bench/run --quick --out "$dir/results" >"$dir.
 # Every ring is built (their libraries are all in scripts/deps.txt: a
 # ring that CMake stopped finding must fail here, not vanish), and each
 # produced its W1 (all but line) and W2 figures.
-for ring in xen sring-xen sring-fast ck dpdk ideal seq seq72 line; do
+for ring in xen sring-xen sring-fast split ck dpdk ideal seq seq72 line; do
 	case ";$(cat "$dir/bench/rings.txt");" in
 	*";$ring;"*) ;;
 	*) echo "bench ring $ring was not built (see $dir.log)"; exit 1 ;;

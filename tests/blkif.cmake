@@ -6,7 +6,8 @@ sring_add_cmocka_test(test_blkif SOURCES test_blkif.c)
 # exchanges with peers written with Xen's macros: tests/abi/run_abi.cmake
 # compiles tests/abi/blkif_abi.c per ABI and runs it. The i386 builds need
 # libc6-dev-i386 + lib32gcc-12-dev (gcc -m32; never gcc-multilib) and
-# gcc-i686-linux-gnu, all in scripts/deps.txt; i386 binaries run natively.
+# gcc-i686-linux-gnu, all in scripts/deps.txt; i386 binaries run natively,
+# or under qemu-i386 where the kernel refuses them (run_abi.cmake).
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$" AND
    NOT CMAKE_CROSSCOMPILING)
 	set(abi_src ${CMAKE_CURRENT_SOURCE_DIR}/abi/blkif_abi.c)

@@ -32,16 +32,59 @@ function(run)
 	endif()
 endfunction()
 
+# launcher(cc flags var): how to run what cc builds with flags. Natively
+# where the kernel runs it; else (an i386 binary on a kernel that refuses
+# 32-bit executables: execve gives ENOEXEC, seen on some CI machines)
+# under qemu-i386, from qemu-user in scripts/deps.txt. A probe that runs
+# neither way is an error, not a skipped test.
+function(launcher cc flags var)
+	set(probe ${OUT}.probe)
+	file(WRITE ${probe}.c "int main(void) { return 42; }\n")
+	execute_process(COMMAND ${cc} ${flags} -o ${probe} ${probe}.c
+		RESULT_VARIABLE rc ERROR_VARIABLE e)
+	if(NOT rc EQUAL 0)
+		message(FATAL_ERROR "probe with ${cc} ${flags} failed:\n${e}")
+	endif()
+	execute_process(COMMAND ${probe} RESULT_VARIABLE rc TIMEOUT 60
+		OUTPUT_QUIET ERROR_QUIET)
+	if(rc EQUAL 42)
+		set(${var} "" PARENT_SCOPE)
+		return()
+	endif()
+	find_program(QEMU_I386 qemu-i386)
+	if(QEMU_I386)
+		execute_process(COMMAND ${QEMU_I386} ${probe} RESULT_VARIABLE rc
+			TIMEOUT 60 OUTPUT_QUIET ERROR_QUIET)
+	endif()
+	if(NOT QEMU_I386 OR NOT rc EQUAL 42)
+		message(FATAL_ERROR "${cc} ${flags}: the kernel does not run "
+			"its binaries and qemu-i386 does not either "
+			"(apt-get install qemu-user)")
+	endif()
+	message(STATUS "${cc} ${flags}: binaries run under ${QEMU_I386}")
+	set(${var} ${QEMU_I386} PARENT_SCOPE)
+endfunction()
+
 build("${CC}" "${FLAGS}" ${OUT})
+launcher("${CC}" "${FLAGS}" run_out)
 if(NOT DEFINED SERVE32_CC)
-	run(${OUT})
+	run(${run_out} ${OUT})
 	return()
 endif()
 build("${SERVE32_CC}" "${SERVE32_FLAGS}" ${OUT}32)
+launcher("${SERVE32_CC}" "${SERVE32_FLAGS}" run32)
 set(file ${OUT}.ring)
 file(REMOVE ${file})
-run(${OUT}32 front ${file})
-run(${OUT} back32 ${file})
-run(${OUT}32 check ${file})
+run(${run32} ${OUT}32 front ${file})
+run(${run_out} ${OUT} back32 ${file})
+run(${run32} ${OUT}32 check ${file})
 file(REMOVE ${file})
-run(${OUT} front32 ${file} ${OUT}32)
+# front32 starts the i386 back end itself (fork, execl): through a
+# script that calls the launcher when there is one.
+set(bin32 ${OUT}32)
+if(run32)
+	set(bin32 ${OUT}32.sh)
+	file(WRITE ${bin32} "#!/bin/sh\nexec '${run32}' '${OUT}32' \"$@\"\n")
+	file(CHMOD ${bin32} PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE)
+endif()
+run(${run_out} ${OUT} front32 ${file} ${bin32})

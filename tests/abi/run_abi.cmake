@@ -45,24 +45,21 @@ function(launcher cc flags var)
 	if(NOT rc EQUAL 0)
 		message(FATAL_ERROR "probe with ${cc} ${flags} failed:\n${e}")
 	endif()
-	execute_process(COMMAND ${probe} RESULT_VARIABLE rc TIMEOUT 60
-		OUTPUT_QUIET ERROR_QUIET)
-	if(rc EQUAL 42)
-		set(${var} "" PARENT_SCOPE)
-		return()
-	endif()
+	# The first way that runs the probe: no launcher, then qemu-i386.
 	find_program(QEMU_I386 qemu-i386)
-	if(QEMU_I386)
-		execute_process(COMMAND ${QEMU_I386} ${probe} RESULT_VARIABLE rc
+	foreach(way "" ${QEMU_I386})
+		execute_process(COMMAND ${way} ${probe} RESULT_VARIABLE rc
 			TIMEOUT 60 OUTPUT_QUIET ERROR_QUIET)
-	endif()
-	if(NOT QEMU_I386 OR NOT rc EQUAL 42)
-		message(FATAL_ERROR "${cc} ${flags}: the kernel does not run "
-			"its binaries and qemu-i386 does not either "
-			"(apt-get install qemu-user)")
-	endif()
-	message(STATUS "${cc} ${flags}: binaries run under ${QEMU_I386}")
-	set(${var} ${QEMU_I386} PARENT_SCOPE)
+		if(rc EQUAL 42)
+			if(way)
+				message(STATUS "${cc} ${flags}: binaries run under ${way}")
+			endif()
+			set(${var} "${way}" PARENT_SCOPE)
+			return()
+		endif()
+	endforeach()
+	message(FATAL_ERROR "${cc} ${flags}: the kernel does not run its "
+		"binaries and qemu-i386 does not either (apt-get install qemu-user)")
 endfunction()
 
 build("${CC}" "${FLAGS}" ${OUT})
